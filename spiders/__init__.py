@@ -1,0 +1,4 @@
+"""Outlet registry, Scrapy spiders and the WARC-recording extension.
+
+Imports flow one way: ``spiders`` may import ``storage``, never ``flows``.
+"""

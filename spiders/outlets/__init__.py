@@ -1,0 +1,53 @@
+"""The outlet registry: one module per outlet, each exporting ``OUTLET``."""
+from __future__ import annotations
+
+from spiders.outlet import Outlet, base_url_override
+from spiders.outlets import alwaght, globalresearch, menafn, mondialisation, southfront, sputnik
+
+_BUILTIN: dict[str, Outlet] = {
+    module.OUTLET.slug: module.OUTLET
+    for module in (globalresearch, mondialisation, southfront, sputnik, alwaght, menafn)
+}
+
+SLUGS: tuple[str, ...] = tuple(_BUILTIN)
+
+
+class UnknownOutlet(KeyError):
+    def __str__(self) -> str:
+        return f"unknown outlet {self.args[0]!r} (known: {', '.join(SLUGS)})"
+
+
+def get_outlet(slug: str, environ: dict | None = None) -> Outlet:
+    """The outlet ``slug``, with its base URL overridden from the environment if set."""
+    try:
+        outlet = _BUILTIN[slug]
+    except KeyError:
+        raise UnknownOutlet(slug) from None
+    override = base_url_override(slug, environ)
+    return outlet.with_base_url(override) if override else outlet
+
+
+def all_outlets(environ: dict | None = None) -> list[Outlet]:
+    return [get_outlet(slug, environ) for slug in SLUGS]
+
+
+def parse_outlets(spec: str | None) -> list[str]:
+    """``"a,b"`` -> ``["a", "b"]``; empty or ``"all"`` -> every outlet. Raises UnknownOutlet."""
+    if not spec or spec.strip() == "all":
+        return list(SLUGS)
+    slugs = [s.strip() for s in spec.split(",") if s.strip()]
+    for slug in slugs:
+        if slug not in _BUILTIN:
+            raise UnknownOutlet(slug)
+    return slugs
+
+
+def outlet_for_host(host: str | None) -> Outlet | None:
+    """The outlet serving ``host`` (current, extra or former domain), or None."""
+    if not host:
+        return None
+    host = host.lower()
+    for outlet in all_outlets():
+        if host in outlet.domains:
+            return outlet
+    return None
