@@ -41,6 +41,7 @@ class ArticleRecord:
     fetched_at: str  # WARC-Date of the response, ISO 8601
     text_sha256: str  # normalized_text_hash(text)
     extracted_at: str
+    warc_key: str | None = None  # the store key of the WARC holding the response
     record_version: int = RECORD_VERSION
     extra: dict = field(default_factory=dict)
 

@@ -1,0 +1,171 @@
+"""``newsarchive``: archive news outlets into WARC and clean text.
+
+Every bad input ends in one line on stderr and exit status 2; a run in which
+an outlet failed ends with status 1 after its summary.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A one-line message for the user; ``status`` is the exit code."""
+
+    def __init__(self, message: str, status: int = EXIT_USAGE):
+        super().__init__(message)
+        self.status = status
+
+
+def _prefect_defaults() -> None:
+    # Before prefect is imported: no telemetry (it also causes "database is locked"
+    # noise), and only warnings on the console (the CLI prints its own summary).
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsarchive",
+        description="Archive six news outlets: WARC captures, clean article text, dedup, one bucket layout.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    demo = commands.add_parser("demo", help="one full archive pass over the offline replica",
+                               description="Start the offline replica of the six outlets, archive it, stop it, and print a summary.")
+    demo.add_argument("--store", default="./archive", help="store directory or s3://bucket/prefix (default: ./archive)")
+    demo.add_argument("--articles-per-outlet", type=_positive_int, default=20, metavar="N",
+                      help="articles the replica publishes per outlet, all archived (default: 20)")
+    demo.add_argument("--outlets", default=None, help="comma-separated outlet slugs (default: all six)")
+    demo.add_argument("--seed", type=int, default=1, help="replica content seed (default: 1)")
+
+    run = commands.add_parser("run", help="archive the live outlets",
+                              description="Discover and archive new articles from the live outlets.")
+    run.add_argument("--outlets", default=None, help="comma-separated outlet slugs (default: all six)")
+    run.add_argument("--store", default="./archive", help="store directory or s3://bucket/prefix (default: ./archive)")
+    run.add_argument("--max-articles", type=_positive_int, default=50, metavar="N",
+                     help="newest unseen articles to fetch per outlet (default: 50)")
+    run.add_argument("--delay", type=float, default=None, metavar="SECONDS",
+                     help="seconds between requests to one outlet (default: the outlet's politeness setting)")
+    run.add_argument("--proxy", default=None, metavar="URL",
+                     help="reach the outlets as http://<host> through this HTTP proxy (e.g. a replica)")
+
+    extract = commands.add_parser("extract", help="print article records from WARC files as JSON lines",
+                                  description="Extract article records from WARC files (re-runnable over any old WARC).")
+    extract.add_argument("warcs", nargs="+", type=Path, metavar="FILE.warc.gz")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except CliError as exc:
+        print(f"newsarchive: error: {exc}", file=sys.stderr)
+        return exc.status
+    except KeyboardInterrupt:
+        print("newsarchive: interrupted", file=sys.stderr)
+        return 130
+
+
+def _check_outlets(spec: str | None) -> list[str]:
+    from spiders.outlets import UnknownOutlet, parse_outlets
+
+    try:
+        return parse_outlets(spec)
+    except UnknownOutlet as exc:
+        raise CliError(str(exc)) from None
+
+
+def _check_store(uri: str) -> str:
+    from storage.store import StoreError, open_store
+
+    try:
+        return open_store(uri).uri
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _archive(outlets: list[str], store: str, max_articles: int, replica: str | None, delay: float | None) -> dict:
+    _prefect_defaults()
+    from flows import progress
+    from flows.archive import archive
+    from flows.summary import ProgressBar
+    from storage.state import StateError
+    from storage.store import StoreError
+
+    bar = ProgressBar()
+    previous = progress.install(bar)
+    try:
+        with bar:
+            return archive(outlets=outlets, max_articles=max_articles, store=store, replica=replica, delay=delay)
+    except (StoreError, StateError) as exc:
+        raise CliError(str(exc), EXIT_FAILED) from None
+    finally:
+        progress.install(previous)
+
+
+def _report(manifest: dict) -> int:
+    from flows.summary import print_summary
+
+    print_summary(manifest)
+    errors = [(slug, o["error"]) for slug, o in manifest["outlets"].items() if o.get("error")]
+    for slug, error in errors:
+        print(f"newsarchive: error: {slug}: {error}", file=sys.stderr)
+    return EXIT_FAILED if errors else 0
+
+
+def _cmd_demo(args) -> int:
+    from flows.replica_process import ReplicaUnavailable, running_replica
+
+    outlets = _check_outlets(args.outlets)
+    _check_store(args.store)
+    try:
+        with running_replica(args.articles_per_outlet, seed=args.seed) as proxy:
+            manifest = _archive(outlets, args.store, args.articles_per_outlet, proxy, delay=0)
+    except ReplicaUnavailable as exc:
+        raise CliError(str(exc), EXIT_FAILED) from None
+    return _report(manifest)
+
+
+def _cmd_run(args) -> int:
+    outlets = _check_outlets(args.outlets)
+    _check_store(args.store)
+    return _report(_archive(outlets, args.store, args.max_articles, args.proxy, args.delay))
+
+
+def _cmd_extract(args) -> int:
+    from flows.extract import extract_warc
+
+    for path in args.warcs:
+        if not path.is_file():
+            raise CliError(f"no such WARC file: {path}")
+    for path in args.warcs:
+        try:
+            for record in extract_warc(path):
+                sys.stdout.write(json.dumps(record.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+        except (OSError, ValueError) as exc:
+            raise CliError(f"cannot read {path}: {exc}", EXIT_FAILED) from None
+    return 0
+
+
+_COMMANDS = {"demo": _cmd_demo, "run": _cmd_run, "extract": _cmd_extract}
+
+if __name__ == "__main__":
+    sys.exit(main())
