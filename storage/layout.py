@@ -60,3 +60,40 @@ def manifest_key(run_id: str) -> str:
 def new_run_id(now: datetime, token: str) -> str:
     """``20261122T050132Z-<hex token>``: sorts by start time."""
     return _check(_RUN_ID, f"{now.strftime('%Y%m%dT%H%M%SZ')}-{token}", "run id")
+
+
+_WARC_CDXJ = re.compile(r"^cdxj/([a-z][a-z0-9_]{1,31})/(\d{4}/\d{2}/\d{2})/([A-Za-z0-9][A-Za-z0-9._-]{0,200})\.cdxj$")
+MERGED_INDEX_PREFIX = "cdxj/_merged/"  # "_" cannot start an outlet slug: no clash
+
+
+def is_warc_cdxj_key(key: str) -> bool:
+    """True for a per-WARC index key built by :func:`cdxj_key`."""
+    return _WARC_CDXJ.match(key) is not None
+
+
+def warc_key_for_cdxj(key: str) -> str:
+    """The WARC a per-WARC index key belongs to (inverse of :func:`cdxj_key`)."""
+    match = _WARC_CDXJ.match(key)
+    if not match:
+        raise BadKeyPart(f"not a per-WARC CDXJ key: {key!r}")
+    outlet, day, stem = match.groups()
+    return f"warc/{outlet}/{day}/{stem}.warc.gz"
+
+
+def merged_index_manifest_key(generation: int) -> str:
+    """``cdxj/_merged/manifests/<generation, 12 digits>.json``: listing order is generation order."""
+    if generation < 0:
+        raise BadKeyPart(f"invalid index generation: {generation}")
+    return f"{MERGED_INDEX_PREFIX}manifests/{generation:012d}.json"
+
+
+def merged_index_manifests_prefix() -> str:
+    return f"{MERGED_INDEX_PREFIX}manifests/"
+
+
+def merged_index_segment_key(name: str, suffix: str) -> str:
+    """``cdxj/_merged/segments/<name>.cdxj`` (sorted lines) or ``.idx`` (its block index)."""
+    _check(_FILE, name, "segment name")
+    if suffix not in (".cdxj", ".idx"):
+        raise BadKeyPart(f"invalid segment suffix: {suffix!r}")
+    return f"{MERGED_INDEX_PREFIX}segments/{name}{suffix}"

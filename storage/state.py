@@ -7,7 +7,7 @@ crash can leave work to redo but never marks an unstored article as seen.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +34,15 @@ MIGRATIONS: tuple[str, ...] = (
         manifest_key TEXT
     );
     """,
+    """
+    CREATE TABLE signatures (
+        canonical_url TEXT PRIMARY KEY,
+        outlet TEXT NOT NULL,
+        published TEXT,
+        credited_outlet TEXT,
+        minhash TEXT NOT NULL
+    );
+    """,
 )
 
 
@@ -43,6 +52,9 @@ class ArchivedArticle:
     outlet: str
     text_sha256: str
     articles_key: str  # the articles/... object holding its record
+    published: str | None = None
+    credited_outlet: str | None = None  # slug of the outlet the page credits as its source
+    minhash: str | None = None  # hex of the near-duplicate signature
 
 
 class StateError(Exception):
@@ -114,6 +126,12 @@ class StateStore:
                     "INSERT OR IGNORE INTO texts (text_sha256, canonical_url) VALUES (?, ?)",
                     (article.text_sha256, article.canonical_url),
                 )
+                if article.minhash:
+                    db.execute(
+                        "INSERT OR REPLACE INTO signatures VALUES (?, ?, ?, ?, ?)",
+                        (article.canonical_url, article.outlet, article.published,
+                         article.credited_outlet, article.minhash),
+                    )
             db.execute(
                 "INSERT INTO runs (run_id, started, finished, manifest_key) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (run_id) DO UPDATE SET finished = excluded.finished, manifest_key = excluded.manifest_key",
@@ -123,6 +141,12 @@ class StateStore:
         except BaseException:
             db.execute("ROLLBACK")
             raise
+
+    def signatures(self) -> Iterator[tuple[str, str, str | None, str | None, str]]:
+        """(canonical_url, outlet, published, credited_outlet, minhash hex) of every archived article."""
+        yield from self._db.execute(
+            "SELECT canonical_url, outlet, published, credited_outlet, minhash FROM signatures ORDER BY canonical_url"
+        )
 
     def article_count(self, outlet: str | None = None) -> int:
         if outlet is None:
