@@ -20,13 +20,15 @@ from flows import progress, run_state
 from flows.articles_file import write_records
 from flows.crawl_step import CrawlFailed, CrawlResult, run_crawl
 from flows.dedup import Deduplicator
+from flows.near_dup import index_from_state
+from flows.syndication import assign_clusters, credited_slug
 from flows.extract import extract_warc
 from flows.records import RECORD_VERSION, ArticleRecord
 from flows.workspace import Workspace, workspace_for
 from spiders.outlets import parse_outlets
 from storage import layout
 from storage.cdxj import index_warc
-from storage.spool import Spool
+from storage.spool import Spool, SpoolEntry
 from storage.state import ArchivedArticle, StateStore
 from storage.store import Store, StoreError, open_store
 
@@ -38,18 +40,18 @@ class OutletOutcome:
     fetched: int = 0
     new: int = 0
     duplicate: int = 0
+    near_duplicate: int = 0  # new articles that are copies of a story archived from another page
     failed: int = 0
     requests: int = 0
     discovery_requests: int = 0
     error: str | None = None
     failures: list[dict] = field(default_factory=list)
     duplicates: list[dict] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
 
     def counts(self) -> dict:
         return {
             "discovered": self.discovered, "fetched": self.fetched, "new": self.new,
-            "duplicate": self.duplicate, "failed": self.failed, "requests": self.requests,
+            "duplicate": self.duplicate, "near_duplicate": self.near_duplicate, "failed": self.failed, "requests": self.requests,
             "discovery_requests": self.discovery_requests, "error": self.error,
             "failures": self.failures, "duplicates": self.duplicates,
         }
@@ -83,20 +85,21 @@ def extract_task(warc_path: Path) -> list[ArticleRecord]:
 
 @task(name="publish outlet", task_run_name="publish {outcome.slug}")
 def publish_task(outcome: OutletOutcome, crawl: CrawlResult, new_records: list[ArticleRecord],
-                 run_id: str, started: datetime, run_dir: Path, spool: Spool) -> list[ArchivedArticle]:
+                 signatures: dict[str, str], run_id: str, started: datetime, run_dir: Path,
+                 spool: Spool) -> tuple[list[ArchivedArticle], list[SpoolEntry]]:
     """Stage the outlet's WARCs, their CDXJ indexes and its article records in the spool."""
     slug = outcome.slug
     staging = run_dir / slug / "staged"
     staging.mkdir(parents=True, exist_ok=True)
     warc_keys = {}
+    staged = []
     for warc_path in crawl.warc_paths:
         key = layout.warc_key(slug, started, warc_path.name)
         warc_keys[warc_path.name] = key
         cdxj_path = staging / (warc_path.name + ".cdxj")
         cdxj_path.write_bytes(index_warc(warc_path, key))
-        spool.stage(layout.cdxj_key(slug, started, warc_path.name), cdxj_path)
-        spool.stage(key, warc_path)
-        outcome.files += [key, layout.cdxj_key(slug, started, warc_path.name)]
+        staged.append(spool.stage(key, warc_path))
+        staged.append(spool.stage(layout.cdxj_key(slug, started, warc_path.name), cdxj_path))
     archived = []
     if new_records:
         articles_key = layout.articles_key(slug, started, run_id)
@@ -104,19 +107,23 @@ def publish_task(outcome: OutletOutcome, crawl: CrawlResult, new_records: list[A
             record.warc_key = warc_keys.get(record.warc_filename)
         records_path = staging / "articles.jsonl.gz"
         write_records(records_path, new_records)
-        spool.stage(articles_key, records_path)
-        outcome.files.append(articles_key)
-        archived = [ArchivedArticle(r.canonical_url, slug, r.text_sha256, articles_key) for r in new_records]
-    return archived
+        staged.append(spool.stage(articles_key, records_path))
+        archived = [
+            ArchivedArticle(r.canonical_url, slug, r.text_sha256, articles_key, r.published,
+                            credited_slug(r), signatures.get(r.canonical_url))
+            for r in new_records
+        ]
+    return archived, staged
 
 
 @task(name="flush spool")
-def flush_task(spool: Spool, store: Store) -> list[dict]:
+def flush_task(spool: Spool, store: Store) -> int:
+    """Upload the spool; files leave it only once the store confirmed their checksums."""
     result = spool.flush(store)
     if result.failed:
         key, reason = result.failed[0]
-        raise StoreError(f"upload to {store.uri} failed for {len(result.failed)} file(s), kept in the spool; first: {key}: {reason}")
-    return [{"key": info.key, "size": info.size, "sha256": info.sha256} for info in result.uploaded]
+        raise StoreError(f"upload to {store.uri} failed, {result.remaining} file(s) kept in the spool for the next run: {key}: {reason}")
+    return len(result.uploaded)
 
 
 def _recover(workspace: Workspace, spool: Spool, store: Store, state: StateStore, logger) -> None:
@@ -162,8 +169,10 @@ def archive(
             for slug in slugs
         }
         dedup = Deduplicator(state.seen_urls(), state.owner_of_text)
+        near_dups = index_from_state(state.signatures())
         outcomes: dict[str, OutletOutcome] = {}
         archived: list[ArchivedArticle] = []
+        staged: list[SpoolEntry] = []
         for slug in slugs:  # registry order: deterministic dedup decisions
             outcome = outcomes[slug] = OutletOutcome(slug)
             try:
@@ -191,7 +200,12 @@ def archive(
             outcome.new = len(split.new)
             outcome.duplicate = len(split.duplicates)
             outcome.duplicates = [{"url": r.url, "duplicate_of": of} for r, of in split.duplicates]
-            archived += publish_task(outcome, crawl, split.new, run_id, started, run_dir, spool)
+            signatures = assign_clusters(near_dups, split.new)
+            outcome.near_duplicate = sum(1 for r in split.new if r.cluster_id)
+            outlet_archived, outlet_staged = publish_task(outcome, crawl, split.new, signatures, run_id,
+                                                          started, run_dir, spool)
+            archived += outlet_archived
+            staged += outlet_staged
             logger.info("%s: %d new, %d duplicate, %d failed", slug, outcome.new, outcome.duplicate, outcome.failed)
             progress.get().finished(slug, outcome.new, None)
 
@@ -205,16 +219,14 @@ def archive(
             "record_version": RECORD_VERSION,
             "store": target.uri,
             "outlets": {slug: o.counts() for slug, o in outcomes.items()},
-            "files": [],
+            "files": [{"key": e.key, "size": e.size, "sha256": e.sha256} for e in staged],
         }
-        # The manifest lists the files with their checksums as the store confirmed them,
-        # so it is uploaded last, after everything it names.
-        run_state.write_pending(workspace.pending, run_id, _iso(finished), manifest_key, archived)
-        manifest["files"] = flush_task(spool, target)
         manifest_path = run_dir / "manifest.json"
         manifest_path.parent.mkdir(parents=True, exist_ok=True)
         manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
+        # Staged last, so uploaded after every file it names.
         spool.stage(manifest_key, manifest_path)
+        run_state.write_pending(workspace.pending, run_id, _iso(finished), manifest_key, archived)
         flush_task(spool, target)
         run_state.apply_pending(workspace.pending, state)
     shutil.rmtree(run_dir, ignore_errors=True)

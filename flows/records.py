@@ -42,6 +42,8 @@ class ArticleRecord:
     text_sha256: str  # normalized_text_hash(text)
     extracted_at: str
     warc_key: str | None = None  # the store key of the WARC holding the response
+    cluster_id: str | None = None  # near-duplicate cluster (its lowest canonical URL), if any
+    original_url: str | None = None  # canonical URL of the cluster's original, if this is a copy
     record_version: int = RECORD_VERSION
     extra: dict = field(default_factory=dict)
 

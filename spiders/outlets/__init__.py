@@ -51,3 +51,14 @@ def outlet_for_host(host: str | None) -> Outlet | None:
         if host in outlet.domains:
             return outlet
     return None
+
+
+def outlet_by_name(name: str | None) -> Outlet | None:
+    """The outlet whose display name (or slug) is ``name``, ignoring case, spaces and dots."""
+    if not name:
+        return None
+    wanted = "".join(ch for ch in name.casefold() if ch.isalnum())
+    for outlet in _BUILTIN.values():
+        if wanted in {"".join(ch for ch in outlet.name.casefold() if ch.isalnum()), outlet.slug}:
+            return outlet
+    return None
