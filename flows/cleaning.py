@@ -1,7 +1,7 @@
 """Applying an outlet's extraction rules: structural pruning first, text patterns second.
 
 Structural prunes remove page furniture (credits, appeals, related links, comment
-forms) from the lxml tree before trafilatura sees it; paragraph patterns then catch
+forms) from the lxml tree before any text is read; paragraph patterns then catch
 what markup alone cannot (a disclaimer typed into the article body).
 """
 from __future__ import annotations
@@ -13,10 +13,6 @@ from functools import lru_cache
 
 from lxml import etree, html
 
-# Block elements whose text can hold a credit line; bigger containers are skipped
-# because their text is the sum of their children's.
-_CREDIT_TAGS = ("p", "div", "span", "li", "td", "em", "strong", "small", "b", "i", "h4", "h5", "h6", "blockquote")
-_MAX_CREDIT_TEXT = 1000
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u2009\u202f]+")
 
 
@@ -54,7 +50,7 @@ def prune(tree: html.HtmlElement, xpaths: Iterable[str]) -> int:
 def select_body(tree: html.HtmlElement, body_xpath: str) -> html.HtmlElement | None:
     """A new document holding only the nodes matched by ``body_xpath``, in page order.
 
-    Ancestors of an already selected node are skipped so nothing is taken twice.
+    A node inside an already selected node is skipped so nothing is taken twice.
     """
     matches = [m for m in tree.xpath(body_xpath) if isinstance(m, etree._Element)]
     if not matches:
@@ -111,16 +107,60 @@ def apply_paragraph_rules(
 
 
 def find_credit(tree: html.HtmlElement, patterns: Iterable[str]) -> str | None:
-    """The first group of the first pattern matching a short block of the page."""
+    """The first group of the first pattern matching a line (block or ``<br>`` line) of the page."""
     regexes = [compiled(p) for p in patterns]
     if not regexes:
         return None
-    for element in tree.iter(*_CREDIT_TAGS):
-        text = normalize_space(element.text_content())
-        if not text or len(text) > _MAX_CREDIT_TEXT:
-            continue
+    for line in block_texts(tree):
         for regex in regexes:
-            match = regex.search(text)
+            match = regex.search(line)
             if match and match.group(1).strip():
                 return normalize_space(match.group(1)).strip(" .,:;-–—")
     return None
+
+
+# --- reading a known article container ------------------------------------------------
+
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote dd div dl dt figure footer h1 h2 h3 h4 h5 h6 header "
+    "hr li main ol p pre section table tbody td th thead tr ul".split()
+)
+_SKIP_TAGS = frozenset("script style noscript template iframe form button select input textarea svg object embed".split())
+
+
+def block_texts(container: etree._Element) -> list[str]:
+    """The paragraphs of an article container: one per block element or ``<br>``-separated line.
+
+    Used instead of trafilatura's heuristics when an outlet rule names the container:
+    everything left in it after pruning is body, including a short lead.
+    """
+    blocks: list[str] = []
+    line: list[str] = []
+
+    def flush() -> None:
+        text = normalize_space("".join(line))
+        if text:
+            blocks.append(text)
+        line.clear()
+
+    def walk(element: etree._Element) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in _SKIP_TAGS or not tag:  # comments and processing instructions too
+            if element.tail:
+                line.append(element.tail)
+            return
+        block = tag in _BLOCK_TAGS
+        if block or tag == "br":
+            flush()
+        if element.text:
+            line.append(element.text)
+        for child in element:
+            walk(child)
+        if block:
+            flush()
+        if element.tail:
+            line.append(element.tail)
+
+    walk(container)
+    flush()
+    return blocks

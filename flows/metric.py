@@ -61,6 +61,12 @@ def page_score(expected: str, predicted: str) -> PageScore:
     return PageScore(tp / total, fp / total, fn / total)
 
 
+def shingle_scores(expected: str, predicted: str) -> tuple[float, float]:
+    """(precision, recall) of one page; an undefined value (nothing predicted) counts as 0."""
+    page = page_score(expected, predicted)
+    return page.precision or 0.0, page.recall or 0.0
+
+
 @dataclass(frozen=True)
 class Score:
     precision: float

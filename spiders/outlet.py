@@ -27,8 +27,10 @@ class ExtractionRules:
 
     ``prune_xpaths`` remove page furniture before trafilatura runs;
     ``drop_paragraphs`` are regular expressions matched (search, case-insensitive)
-    against each extracted paragraph, whose matches are removed;
-    ``stop_paragraphs`` end the body: the matching paragraph and all after it go.
+    against each extracted paragraph; a matching paragraph is removed;
+    ``stop_paragraphs`` end the body: the matching paragraph and all after it go;
+    ``original_source_patterns`` find the outlet a page credits, and the matched
+    credit is removed from the body text.
     """
 
     valid_from: date | None = None  # inclusive; None = since ever
@@ -41,6 +43,8 @@ class ExtractionRules:
     tag_xpaths: tuple[str, ...] = ()
     section_xpaths: tuple[str, ...] = ()
     original_source_patterns: tuple[str, ...] = ()  # regex with one group: the credited outlet
+    title_xpaths: tuple[str, ...] = ()  # the headline, when page metadata is unreliable
+    date_xpaths: tuple[str, ...] = ()  # publication date nodes (datetime/content attribute or text)
 
     def applies_on(self, day: date) -> bool:
         if self.valid_from and day < self.valid_from:

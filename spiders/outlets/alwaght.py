@@ -1,5 +1,5 @@
 """Alwaght, news and analysis (alwaght.net; alwaght.com earlier), English section."""
-from spiders.outlet import Outlet, Politeness
+from spiders.outlet import ExtractionRules, Outlet, Politeness
 
 OUTLET = Outlet(
     slug="alwaght",
@@ -14,4 +14,23 @@ OUTLET = Outlet(
     # https://alwaght.net/en/News/<numeric id>/<Title-Slug>
     article_path=r"^/en/News/\d+/[^/]+$",
     politeness=Politeness(concurrency=2, delay=1.0),
+    rules=(
+        ExtractionRules(
+            body_xpath='//div[contains(concat(" ", normalize-space(@class), " "), " NewsText ")]',
+            prune_xpaths=(
+                '//figure | //*[contains(@class, "RelatedContent") or contains(@class, "NewsTags")]',
+                '//section[contains(@class, "Comments")] | //form',
+            ),
+            title_xpaths=('//h1[contains(@class, "NewsTitle")]',),
+            tag_xpaths=('//*[contains(@class, "NewsTags")]//a',),
+            section_xpaths=('//*[contains(@class, "NewsCategory")]//a',),
+            author_xpaths=('//*[contains(@class, "NewsAuthor")]//a',),
+            stop_paragraphs=(r"^\s*tags\s*:", r"^\s*related content\s*$"),
+            drop_paragraphs=(
+                r"^\s*(?:editor[’']?s choice|news|most viewed|day week month|in focus|gallery|photo|film|comments|send)\s*$",
+                r"^\s*\*?\s*(?:name|email|text)\s*:\s*$",
+                r"^\s*alwaght\s*\|\s*news\s*&\s*analysis",
+            ),
+        ),
+    ),
 )

@@ -1,5 +1,5 @@
 """MENAFN, a wire that republishes other outlets' articles."""
-from spiders.outlet import Outlet, Politeness
+from spiders.outlet import ExtractionRules, Outlet, Politeness
 
 OUTLET = Outlet(
     slug="menafn",
@@ -13,4 +13,22 @@ OUTLET = Outlet(
     # https://menafn.com/<numeric id>/<Title-Slug>
     article_path=r"^/\d{7,}/[^/]+$",
     politeness=Politeness(concurrency=2, delay=1.0),
+    rules=(
+        ExtractionRules(
+            body_xpath='//div[@id="article_body" or contains(concat(" ", normalize-space(@class), " "), " article-body ")]',
+            prune_xpaths=('//*[contains(@class, "disclaimer")]', '//section[contains(@class, "related")]'),
+            section_xpaths=('//*[contains(@class, "article-meta")]//*[contains(@class, "category")]/a',),
+            tag_xpaths=('//div[contains(@class, "tags")]//a',),
+            stop_paragraphs=(r"^\s*legal disclaimer\s*:?",),
+            drop_paragraphs=(
+                r"menafn provides the information\s*[“\"']?\s*as is",
+                r"^\s*menafn\s*[-–—]\s*middle east north africa financial network",
+                r"^\s*subscribe to our newsletter",
+                r"^\s*copyright\s*©.{0,30}menafn",
+            ),
+            # "(MENAFN- Source) First sentence...": the dateline credits the original outlet.
+            # The source's name may hold one parenthesis of its own: "Kuwait News Agency (KUNA)".
+            original_source_patterns=(r"^\s*\(\s*MENAFN\s*[-–—]\s*((?:[^()]|\([^()]*\))+?)\s*\)",),
+        ),
+    ),
 )

@@ -1,5 +1,29 @@
 """Mondialisation.ca, the French edition of Global Research."""
-from spiders.outlet import Outlet, Politeness
+from spiders.outlet import ExtractionRules, Outlet, Politeness
+from spiders.outlets.globalresearch import AUTHOR_XPATHS, BODY_XPATH, PRUNE_XPATHS
+from spiders.outlets.southfront import APPEALS as SOUTH_FRONT_APPEALS, PHOTO_CREDITS
+
+# The French edition's furniture (it also shows English pieces with the English lines).
+_DISCLAIMER = r"^\s*(?:avis de non-responsabilit[ée]|disclaimer)\s*:"
+_CREDITS = (
+    r"^\s*(?:r[ée]gion|th[èe]me|dossier|region|theme|in-depth report)\s*:",
+    r"^\s*(?:mondialisation\.ca|global research),\s+(?:le\s+)?\d{1,2}\s+\w+\.?\s+\d{4}\s*$",
+    r"^\s*(?:par|by)\s+[^.!?]{1,80}$",
+    r"^\s*articles?\s+(?:par|by)\s*:",
+    r"^\s*copyright\s*(?:©|\(c\)|&copy;)",
+    r"^\s*(?:commentez|comment on) .{0,40}(?:facebook|mondialisation|global research)",
+    r"^\s*devenez membre",
+    r"^\s*become a member of global research",
+    r"centre de recherche sur la mondialisation (?:\(crm\) )?(?:accorde|se d[ée]gage)",
+    r"contient du mat[ée]riel prot[ée]g[ée]",
+    r"^\s*(?:contact m[ée]dia|for media inquiries)\s*:",
+    r"^\s*(?:rapport sp[ée]cial|in-depth report)\s*:",
+    r"^\s*cliquez sur le bouton de partage",
+    r"^\s*click the share button above to e-?mail",
+    r"est un m[ée]dia financ[ée] par ses lecteurs|is a reader-funded media",
+    r"^\s*inscrivez-vous [àa] notre infolettre",
+    r"nous utilisons des t[ée]moins|we use cookies to ensure",
+)
 
 OUTLET = Outlet(
     slug="mondialisation",
@@ -13,4 +37,17 @@ OUTLET = Outlet(
     # https://www.mondialisation.ca/<slug>/<numeric id>
     article_path=r"^/[a-z0-9][a-z0-9-]*/\d{5,}/?$",
     politeness=Politeness(concurrency=2, delay=1.0),
+    rules=(
+        ExtractionRules(
+            body_xpath=BODY_XPATH,
+            prune_xpaths=PRUNE_XPATHS,
+            author_xpaths=AUTHOR_XPATHS,
+            stop_paragraphs=(_DISCLAIMER,),
+            drop_paragraphs=_CREDITS + SOUTH_FRONT_APPEALS + PHOTO_CREDITS,
+            original_source_patterns=(
+                r"la source originale de cet article est\s+(.+?)(?=\s+copyright\b|\s*$)",
+                r"the original source of this article is\s+(.+?)(?=\s+copyright\b|\s*$)",
+            ),
+        ),
+    ),
 )

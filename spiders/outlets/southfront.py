@@ -1,5 +1,19 @@
 """South Front (southfront.press; southfront.org until 2022), a WordPress site."""
-from spiders.outlet import Outlet, Politeness
+from spiders.outlet import ExtractionRules, Outlet, Politeness
+
+# Appeals closing South Front articles; they travel with the copies others republish.
+APPEALS = (
+    r"please support (?:the|our) project",
+    r"our work (?:wouldn[’']?t|would not) be possible without your help",
+    r"^\s*subscribe (?:to )?our channel",
+    r"^\s*visit us\s*:?\s*$",
+    r"^\s*follow us on social media",
+    r"^\s*our info-?partners",
+    r"^\s*more on the topic\s*:?\s*$",
+    r"days left to allocate southfront",
+    r"enable javascript to view the comments",
+)
+PHOTO_CREDITS = (r"^\s*©", r"^[^|]{1,200}\|\s*©")  # "Caption | © Agency"
 
 OUTLET = Outlet(
     slug="southfront",
@@ -14,4 +28,18 @@ OUTLET = Outlet(
     # WordPress permalinks: https://southfront.press/<slug>/
     article_path=r"^/(?!(?:category|tag|page|author|feed|wp-[a-z-]+|donate|about|contacts?|search)/)[a-z0-9][a-z0-9-]*-[a-z0-9-]+/?$",
     politeness=Politeness(concurrency=2, delay=1.0),
+    rules=(
+        ExtractionRules(
+            body_xpath='//div[contains(concat(" ", normalize-space(@class), " "), " entry-content ")]',
+            prune_xpaths=(
+                '//figure | //figcaption | //*[contains(@class, "wp-caption")]',
+                '//*[contains(@class, "more-on-topic") or contains(@class, "jp-relatedposts") or contains(@class, "sharedaddy")]',
+                '//*[contains(@class, "sf-donate") or contains(@class, "sf-social")]',
+            ),
+            author_xpaths=('//*[contains(@class, "byline")]//a[@rel="author"]',),
+            tag_xpaths=('//*[contains(@class, "tags-links")]//a[@rel="tag"]',),
+            section_xpaths=('//*[contains(@class, "cat-links")]//a[@rel="category tag"]',),
+            drop_paragraphs=APPEALS + PHOTO_CREDITS + (r"^\s*(?:click|donate)\b.{0,40}(?:paypal|donat)",),
+        ),
+    ),
 )

@@ -1,5 +1,82 @@
 """Sputnik International (sputnikglobe.com; sputniknews.com until 2022)."""
-from spiders.outlet import Outlet, Politeness
+from datetime import date
+
+from spiders.outlet import ExtractionRules, Outlet, Politeness
+
+
+def _cls(name: str) -> str:
+    """XPath test for one class token (not a substring of another class)."""
+    return f'contains(concat(" ", normalize-space(@class), " "), " {name} ")'
+
+
+# Furniture Sputnik prints inside article text in every era.
+_DROPS = (
+    r"^\s*©\s*\S.{0,80}$",  # a lone photo credit: "© AFP 2017/ ...", "© Sputnik / ..."
+    r"^\s*get short url\s*$",
+    r"never miss a story again",
+    r"^\s*(?:subscribe|follow)\b.{0,40}(?:telegram|twitter|facebook|google news)",
+    r"^\s*follow sputnik[’']?s? live feed",
+    r"^\s*we[’']?d love to get your feedback",
+    r"views and opinions expressed in (?:the|this) article do not necessarily reflect",
+)
+_B_ARTICLE_PRUNES = (
+    f'//*[{_cls("b-inject")}]',  # inline media and "also read" boxes, with their credits
+    f'//*[{_cls("b-disclaimer")}]',
+    '//*[contains(@class, "b-article__refs")]',
+    "//figure | //figcaption",
+    '//*[contains(@class, "social-likes")] | //*[contains(@class, "b-counters")]',
+    '//section[contains(@class, "comments")]',
+    f'//*[{_cls("online__item-date")} or {_cls("online__item-icon")} or {_cls("online__item-article")}]',
+)
+
+# sputniknews.com markup (2014 - spring 2022): "b-article" blocks, lead in b-article__lead.
+_SPUTNIKNEWS = ExtractionRules(
+    valid_until=date(2022, 4, 1),
+    # Live-update pages carry their items in the "online" list below the article text.
+    body_xpath=(
+        f'//div[{_cls("b-article__lead")}] | //div[{_cls("b-article__text")}]'
+        f' | //*[{_cls("online__list")}]'
+    ),
+    prune_xpaths=_B_ARTICLE_PRUNES,
+    drop_paragraphs=_DROPS,
+    author_xpaths=(f'//div[{_cls("b-article__refs-author")}]//a', '//a[@rel="author"]'),
+    title_xpaths=(f'//*[{_cls("b-article__header-title")}]', "//h1"),
+    date_xpaths=(f'//time[{_cls("b-article__refs-date")}]/@datetime', '//*[@itemprop="dateCreated"]/@datetime'),
+    tag_xpaths=(f'//*[{_cls("b-article__refs-tags")}]/a', '//meta[@name="analytics:tags"]/@content'),
+    section_xpaths=(f'//a[{_cls("b-article__refs-rubric")}]',),
+)
+
+# sputnikglobe.com (spring 2022 on): the "article__" markup, lead in article__announce-text,
+# body as article__block items typed by data-type; pages still in b-article markup (as
+# served by the replica) read as before.
+_SPUTNIKGLOBE = ExtractionRules(
+    valid_from=date(2022, 4, 1),
+    body_xpath=(
+        f'//div[{_cls("article__announce-text")}] | //div[{_cls("article__body")}]'
+        f' | //div[{_cls("b-article__lead")}] | //div[{_cls("b-article__text")}]'
+        f' | //*[{_cls("online__list")}]'
+    ),
+    prune_xpaths=(
+        # Only text, headings, quotes and lists are article; media, related cards, embeds, banners are not.
+        f'//div[{_cls("article__block")}][not(@data-type="text" or @data-type="h2" or @data-type="h3"'
+        ' or @data-type="quote" or @data-type="list" or @data-type="table")]',
+        '//*[contains(@class, "media__copyright")] | //*[contains(@class, "article__google-news")]',
+        *_B_ARTICLE_PRUNES,
+    ),
+    drop_paragraphs=_DROPS,
+    author_xpaths=(
+        f'//*[{_cls("article__author-name")}]',
+        f'//div[{_cls("b-article__refs-author")}]//a',
+        '//a[@rel="author"]',
+    ),
+    title_xpaths=(f'//h1[{_cls("article__title")}]', f'//*[{_cls("b-article__header-title")}]', "//h1"),
+    tag_xpaths=(
+        f'//*[{_cls("article__tags")} or {_cls("tags")}]//a[{_cls("tag__text")}]',
+        f'//*[{_cls("b-article__refs-tags")}]/a',
+        '//meta[@name="analytics:tags"]/@content',
+    ),
+    section_xpaths=(f'//a[{_cls("b-article__refs-rubric")}]',),
+)
 
 OUTLET = Outlet(
     slug="sputnik",
@@ -14,4 +91,5 @@ OUTLET = Outlet(
     # https://sputnikglobe.com/<yyyymmdd>/<slug>-<numeric id>.html
     article_path=r"^/\d{8}/[a-z0-9-]+-\d{6,}\.html$",
     politeness=Politeness(concurrency=2, delay=1.0),
+    rules=(_SPUTNIKNEWS, _SPUTNIKGLOBE),
 )

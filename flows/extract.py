@@ -1,0 +1,206 @@
+"""Turn archived HTML into clean article text and metadata.
+
+Known outlets: the rule version in force on the page's date (capture date, else
+publication date) prunes the furniture and names the article container, whose
+blocks are the body; when the container is missing, trafilatura reads the pruned
+page. Paragraph patterns then remove what markup could not, and credit lines become
+``original_source``. Unknown hosts: trafilatura alone, with the settings that scored
+best on the article-extraction benchmark.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from copy import deepcopy
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import trafilatura
+from lxml import html as lxml_html
+from trafilatura.utils import load_html
+
+from flows.cleaning import (
+    apply_paragraph_rules,
+    block_texts,
+    find_credit,
+    paragraphs,
+    prune,
+    select_body,
+    strip_spans,
+)
+from flows.metadata import extract_page_metadata, extract_published
+from flows.metric import tokens
+from flows.records import ArticleRecord, normalized_text_hash
+from spiders.outlet import ExtractionRules, Outlet
+from spiders.outlets import outlet_for_host
+from storage.warc_reader import iter_responses
+
+GENERIC = "generic"  # the outlet name of pages from hosts without rules
+
+# Generic path, chosen on the article-extraction benchmark (181 pages, F1 of 4-shingles):
+# favor_precision beats the default (0.964 vs 0.960) but now and then drops most of an
+# article; when it keeps less than this share of the default's words, the default wins
+# (0.967). Any share from 0.3 to 0.6 gives the same score.
+_PRECISION_MIN_SHARE = 0.5
+# Less text than this is a navigation stub or an empty shell, not an article.
+MIN_ARTICLE_WORDS = 10
+
+
+@dataclass
+class ExtractedArticle:
+    outlet: str  # registry slug, or "generic"
+    title: str | None
+    authors: list[str]
+    published: str | None  # ISO 8601 with offset
+    language: str | None
+    text: str  # paragraphs separated by a blank line
+    tags: list[str]
+    section: str | None
+    original_source: str | None
+    canonical_url: str
+    extra: dict = field(default_factory=dict)  # e.g. published_precision, rules version
+
+
+def _trafilatura_text(tree: lxml_html.HtmlElement, url: str | None, **options) -> str:
+    # trafilatura cleans the tree it is given in place: always hand it a copy.
+    text = trafilatura.extract(
+        deepcopy(tree), url=url, include_comments=False, include_tables=True, output_format="txt", **options
+    )
+    return text or ""
+
+
+def generic_text(tree: lxml_html.HtmlElement, url: str | None) -> str:
+    precise = _trafilatura_text(tree, url, favor_precision=True)
+    default = _trafilatura_text(tree, url)
+    if len(tokens(precise)) < _PRECISION_MIN_SHARE * len(tokens(default)):
+        return default
+    return precise
+
+
+def without_headline(text: str, title: str | None) -> str:
+    """Drop paragraphs that only repeat the headline: it is the title field, not body.
+
+    On the benchmark this lifts F1 from 0.967 to 0.969 (precision 0.958 -> 0.962).
+    """
+    if not title:
+        return text
+    headline = tokens(title.casefold())
+    kept = [p for p in text.split("\n\n") if tokens(p.casefold()) != headline]
+    return "\n\n".join(kept)
+
+
+def outlet_for_url(url: str) -> Outlet | None:
+    """The outlet serving the URL's host, or a parent domain's (language editions share markup)."""
+    host = (urlsplit(url).hostname or "").lower()
+    labels = host.split(".")
+    for start in range(len(labels) - 1):
+        outlet = outlet_for_host(".".join(labels[start:]))
+        if outlet is not None:
+            return outlet
+    return None
+
+
+def _rules_day(tree: lxml_html.HtmlElement, url: str, fetched_at: datetime | None) -> date | None:
+    """The capture date decides which markup the page has; without it, the publication date."""
+    if fetched_at is not None:
+        return fetched_at.date()
+    published = extract_published(tree, ExtractionRules(), url)
+    return datetime.fromisoformat(published.value).date() if published else None
+
+
+def outlet_text(tree: lxml_html.HtmlElement, url: str, rules: ExtractionRules) -> str:
+    work = deepcopy(tree)
+    prune(work, rules.prune_xpaths)
+    body = select_body(work, rules.body_xpath) if rules.body_xpath else None
+    if body is not None:
+        # The container is known to be the article: everything left in it is body
+        # (trafilatura's heuristics would drop a short lead or stop at itemprop=articleBody).
+        found = block_texts(body)
+    else:
+        found = paragraphs(generic_text(work, url))
+    kept = strip_spans(found, rules.original_source_patterns)
+    kept = apply_paragraph_rules(kept, rules.drop_paragraphs, rules.stop_paragraphs)
+    return "\n\n".join(kept)
+
+
+def extract_html(html: bytes | str, url: str, fetched_at: datetime | None = None) -> ExtractedArticle | None:
+    """Text and metadata of one page, or None when it holds no article text."""
+    tree = load_html(html)
+    if tree is None:
+        return None
+    outlet = outlet_for_url(url)
+    if outlet is None:
+        rules = ExtractionRules()
+        text = "\n\n".join(paragraphs(generic_text(tree, url)))
+        credit = None
+    else:
+        rules = outlet.rules_for(_rules_day(tree, url, fetched_at))
+        text = outlet_text(tree, url, rules)
+        credit = find_credit(tree, rules.original_source_patterns)
+    meta = extract_page_metadata(deepcopy(tree), url, rules, outlet.language if outlet else None)
+    text = without_headline(text, meta.title)
+    if len(tokens(text)) < MIN_ARTICLE_WORDS:
+        return None
+    extra: dict = {}
+    if meta.published:
+        extra["published_precision"] = meta.published.precision
+        if not meta.published.offset_stated:
+            extra["published_offset_assumed"] = "UTC"
+    if outlet is not None:
+        extra["rules_valid_from"] = rules.valid_from.isoformat() if rules.valid_from else None
+    return ExtractedArticle(
+        outlet=outlet.slug if outlet else GENERIC,
+        title=meta.title,
+        authors=meta.authors,
+        published=meta.published.value if meta.published else None,
+        language=meta.language,
+        text=text,
+        tags=meta.tags,
+        section=meta.section,
+        original_source=credit,
+        canonical_url=meta.canonical_url,
+        extra=extra,
+    )
+
+
+_HTML_TYPE = re.compile(r"^\s*(text/html|application/xhtml\+xml)", re.IGNORECASE)
+
+
+def _wanted(url: str, status: int, content_type: str | None) -> bool:
+    if not 200 <= status < 300 or not content_type or not _HTML_TYPE.match(content_type):
+        return False
+    outlet = outlet_for_host(urlsplit(url).hostname)
+    return outlet is None or outlet.is_article(url)
+
+
+def extract_warc(path: Path) -> Iterator[ArticleRecord]:
+    """Article records of the 2xx HTML responses in a WARC (articles only for known outlets)."""
+    for response in iter_responses(path):
+        if not _wanted(response.url, response.status, response.header("Content-Type")):
+            continue
+        article = extract_html(response.body, response.url, fetched_at=response.date)
+        if article is None:
+            continue
+        yield ArticleRecord(
+            url=response.url,
+            canonical_url=article.canonical_url,
+            outlet=article.outlet,
+            title=article.title,
+            authors=article.authors,
+            published=article.published,
+            language=article.language,
+            text=article.text,
+            tags=article.tags,
+            section=article.section,
+            original_source=article.original_source,
+            warc_filename=response.filename,
+            warc_offset=response.offset,
+            warc_length=response.length,
+            warc_record_id=response.record_id,
+            fetched_at=response.date.isoformat(),
+            text_sha256=normalized_text_hash(article.text),
+            extracted_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            extra=article.extra,
+        )
