@@ -21,6 +21,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
 
+from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter as _WarcioWriter
@@ -181,7 +182,7 @@ class WarcWriter:
             **extra,
         }
 
-    def _write(self, out: BinaryIO, record) -> None:
+    def _write(self, out: BinaryIO, record: ArcWarcRecord) -> None:
         self._warcio._write_warc_record(out, record)
 
     def _write_warcinfo(self) -> None:

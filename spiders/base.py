@@ -1,0 +1,312 @@
+"""The one spider every outlet uses: discover first, then fetch the newest articles.
+
+Discovery reads the outlet's sitemaps (Scrapy's ``SitemapSpider`` machinery),
+feeds (RSS 2.0 and Atom) and paginated section pages, and only collects
+candidate article URLs with the best date it can find. When discovery has
+settled (the spider goes idle) the newest ``max_articles`` candidates not in
+``seen`` are requested. The spider extracts nothing: the WARC recorder keeps
+every response and extraction reads the WARC later.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from lxml import etree
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.spiders import SitemapSpider
+from scrapy.utils.iterators import xmliter_lxml
+from twisted.python.failure import Failure
+
+from spiders.outlet import Outlet
+from spiders.outlets import get_outlet
+from spiders.urls import canonical_url
+
+logger = logging.getLogger(__name__)
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+
+
+def parse_date(text: str | None) -> datetime | None:
+    """W3C/ISO 8601 (sitemaps, Atom) or RFC 822 (RSS) -> aware datetime, else None."""
+    if not text or not text.strip():
+        return None
+    text = text.strip()
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def failure_reason(failure: Failure) -> str:
+    if failure.check(HttpError):
+        return f"HTTP {failure.value.response.status}"
+    if failure.check(IgnoreRequest):
+        return str(failure.value) or "ignored"
+    text = str(failure.value).strip()
+    return f"{type(failure.value).__name__}: {text}" if text else type(failure.value).__name__
+
+
+@dataclass
+class Candidate:
+    url: str  # to request
+    canonical: str
+    order: int  # discovery order breaks ties between equal or unknown dates
+    published: datetime | None = None
+    modified: datetime | None = None
+
+    @property
+    def best_date(self) -> datetime | None:
+        return self.published or self.modified
+
+    def sort_key(self) -> tuple[bool, float, int]:
+        date = self.best_date
+        return (date is None, -date.timestamp() if date else 0.0, self.order)
+
+
+class OutletSpider(SitemapSpider):
+    name = "outlet"
+    # Sitemap entries are collected in ``sitemap_filter``, not requested at once:
+    # no rule matches, every sub-sitemap of an index may be followed.
+    sitemap_rules = ()
+    sitemap_follow = ("",)
+
+    def __init__(
+        self,
+        outlet: str | Outlet,
+        max_articles: int = 50,
+        seen: Iterable[str] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.outlet = get_outlet(outlet) if isinstance(outlet, str) else outlet
+        self.allowed_domains = list(self.outlet.domains)
+        self.max_articles = int(max_articles)
+        self.seen = frozenset(seen)
+        self.candidates: dict[str, Candidate] = {}
+        self.skipped_seen: set[str] = set()
+        self.discovery_requests = 0
+        self.discovery_responses = 0
+        self.discovery_failures: list[dict[str, str]] = []
+        self.article_requests = 0
+        self.fetched = 0
+        self.failed: list[dict[str, str]] = []
+        self._articles_scheduled = False
+        self._news_dates: dict[str, str] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> OutletSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
+        return spider
+
+    # -- URLs and candidates ----------------------------------------------
+
+    def fetch_url(self, url: str) -> str:
+        """``url`` on the outlet's base scheme and host if it is one of the outlet's hosts.
+
+        Links may name a former or alternate host, or https while the base URL is
+        a plain-http replica; requests always go to the configured base.
+        """
+        parts = urlsplit(url)
+        if (parts.hostname or "").lower() not in self.outlet.domains:
+            return url
+        base = urlsplit(self.outlet.base_url)
+        return urlunsplit((base.scheme, base.netloc, parts.path or "/", parts.query, ""))
+
+    def add_candidate(
+        self, url: str, published: datetime | None = None, modified: datetime | None = None
+    ) -> bool:
+        """Record an article URL; True when it is new and not already archived."""
+        if not self.outlet.is_article(url):
+            return False
+        canonical = canonical_url(url)
+        if canonical in self.seen:
+            self.skipped_seen.add(canonical)
+            return False
+        known = self.candidates.get(canonical)
+        if known is not None:
+            known.published = known.published or published
+            known.modified = max(filter(None, (known.modified, modified)), default=None)
+            return False
+        self.candidates[canonical] = Candidate(
+            self.article_fetch_url(url, canonical), canonical, len(self.candidates), published, modified
+        )
+        return True
+
+    def article_fetch_url(self, url: str, canonical: str) -> str:
+        """The canonical URL (no tracking parameters, no AMP) on the configured base.
+
+        A trailing slash of the discovered link is kept: the site's own form of
+        the URL spares a redirect.
+        """
+        fetch = self.fetch_url(canonical)
+        if urlsplit(url).path.endswith("/") and not urlsplit(fetch).path.endswith("/"):
+            parts = urlsplit(fetch)
+            fetch = urlunsplit((parts.scheme, parts.netloc, parts.path + "/", parts.query, ""))
+        return fetch
+
+    def newest_candidates(self) -> list[Candidate]:
+        return sorted(self.candidates.values(), key=Candidate.sort_key)[: self.max_articles]
+
+    # -- discovery ---------------------------------------------------------
+
+    def discovery_request(self, url: str, callback, **meta: Any) -> Request:
+        self.discovery_requests += 1
+        return Request(
+            self.fetch_url(url),
+            callback=callback,
+            errback=self.discovery_failed,
+            meta={"discovery": True, **meta},
+        )
+
+    async def start(self) -> AsyncIterator[Any]:
+        for path in self.outlet.sitemaps:
+            yield self.discovery_request(self.outlet.url(path), self.parse_sitemap)
+        for path in self.outlet.feeds:
+            yield self.discovery_request(self.outlet.url(path), self.parse_feed)
+        for path in self.outlet.sections:
+            yield self.discovery_request(self.outlet.url(path), self.parse_section, page=1)
+
+    def discovery_failed(self, failure: Failure) -> None:
+        reason = failure_reason(failure)
+        self.discovery_failures.append({"url": failure.request.url, "reason": reason})
+        logger.info("Discovery request failed: %s: %s", failure.request.url, reason)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        self.discovery_responses += 1
+        body = self._get_sitemap_body(response)
+        if body and b"publication_date" in body:
+            self._news_dates = _news_publication_dates(body)
+        for request in self._parse_sitemap(response):
+            yield self.discovery_request(request.url, self.parse_sitemap)
+        self._news_dates = {}
+
+    def sitemap_filter(self, entries: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
+        """Collect article entries as candidates; pass on the newest sub-sitemaps."""
+        children = []
+        for entry in entries:
+            loc = entry.get("loc", "")
+            if self.outlet.is_article(loc):
+                published = parse_date(self._news_dates.get(loc))
+                self.add_candidate(loc, published=published, modified=parse_date(entry.get("lastmod")))
+            elif (urlsplit(loc).hostname or "").lower() in self.outlet.domains:
+                children.append(entry)
+        newest_first = sorted(
+            children,
+            key=lambda e: parse_date(e.get("lastmod")) or datetime.min.replace(tzinfo=timezone.utc),
+            reverse=True,
+        )
+        yield from newest_first[: self.settings.getint("SITEMAP_MAX_CHILDREN")]
+
+    def parse_feed(self, response: Response) -> None:
+        self.discovery_responses += 1
+        try:
+            self._read_feed(response)
+        except etree.XMLSyntaxError as error:
+            logger.warning("Ignoring invalid feed %s: %s", response.url, error)
+
+    def _read_feed(self, response: Response) -> None:
+        for item in xmliter_lxml(response, "item"):  # RSS 2.0
+            link = item.xpath("link/text()").get() or item.xpath("guid/text()").get()
+            date = item.xpath("pubDate/text()").get() or item.xpath("*[local-name()='date']/text()").get()
+            if link:
+                self.add_candidate(response.urljoin(link.strip()), published=parse_date(date))
+        if b"<entry" in response.body:
+            for entry in xmliter_lxml(response, "entry", namespace=ATOM_NS, prefix="atom"):
+                link = entry.xpath("atom:link[not(@rel) or @rel='alternate']/@href").get()
+                published = entry.xpath("atom:published/text()").get()
+                updated = entry.xpath("atom:updated/text()").get()
+                if link:
+                    self.add_candidate(
+                        response.urljoin(link.strip()),
+                        published=parse_date(published),
+                        modified=parse_date(updated),
+                    )
+
+    def parse_section(self, response: Response) -> Iterator[Request]:
+        """Follow ``rel=next`` until a page brings nothing new or the page cap is hit."""
+        self.discovery_responses += 1
+        new = 0
+        for href in response.css("a::attr(href)").getall():
+            new += self.add_candidate(response.urljoin(href.strip()))
+        page = response.meta.get("page", 1)
+        if not new or page >= self.settings.getint("SECTION_MAX_PAGES"):
+            return
+        next_href = response.css('link[rel~="next"]::attr(href), a[rel~="next"]::attr(href)').get()
+        if next_href:
+            yield self.discovery_request(response.urljoin(next_href.strip()), self.parse_section, page=page + 1)
+
+    # -- article fetching ----------------------------------------------------
+
+    def spider_idle(self) -> None:
+        """Discovery has settled: schedule the newest unseen articles once."""
+        if self._articles_scheduled:
+            return
+        self._articles_scheduled = True
+        chosen = self.newest_candidates()
+        for rank, candidate in enumerate(chosen):
+            url = self.fetch_url(candidate.url)
+            self.crawler.engine.crawl(
+                Request(
+                    url,
+                    callback=self.parse_article,
+                    errback=self.article_failed,
+                    priority=len(chosen) - rank,
+                    meta={"article": url},
+                )
+            )
+        self.article_requests = len(chosen)
+        if chosen:
+            raise DontCloseSpider
+
+    def parse_article(self, response: Response) -> None:
+        if 200 <= response.status < 300:
+            self.fetched += 1
+
+    def article_failed(self, failure: Failure) -> None:
+        url = failure.request.meta.get("article", failure.request.url)
+        self.failed.append({"url": url, "reason": failure_reason(failure)})
+
+    # -- results ---------------------------------------------------------------
+
+    def unreachable(self) -> dict[str, str] | None:
+        """The first failure when every discovery request failed, else None."""
+        if self.discovery_responses == 0 and self.discovery_failures:
+            return self.discovery_failures[0]
+        return None
+
+
+def _news_publication_dates(body: bytes) -> dict[str, str]:
+    """``loc`` -> ``news:publication_date`` of a Google News sitemap.
+
+    Scrapy's sitemap parser keeps only the direct children of ``<url>``, so the
+    nested news date is read here.
+    """
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=True)
+    try:
+        root = etree.fromstring(body, parser=parser)
+    except etree.XMLSyntaxError:
+        return {}
+    if root is None:
+        return {}
+    dates: dict[str, str] = {}
+    for url in root.iterfind("{*}url"):
+        loc = url.findtext("{*}loc")
+        date = url.findtext("{*}news/{*}publication_date")
+        if loc and date:
+            dates[loc.strip()] = date.strip()
+    return dates

@@ -1,0 +1,144 @@
+"""Run one outlet's crawl in this process: ``python -m spiders.crawl --outlet SLUG --out DIR``.
+
+Twisted's reactor cannot be restarted, so every crawl is its own process.
+Exit status: 0 when the crawl ran (some articles may have failed: see the
+stats file), 1 when the outlet could not be reached at all (every discovery
+request failed; one line on stderr), 2 on bad arguments.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.settings import Settings
+
+from spiders import settings as default_settings
+from spiders.base import OutletSpider
+from spiders.outlets import SLUGS, get_outlet
+
+EXIT_OK = 0
+EXIT_UNREACHABLE = 1
+EXIT_USAGE = 2
+
+# Per-request failures are reported once, in the stats file; at the default
+# log level these loggers would repeat each of them on stderr.
+_FAILURE_LOGGERS = ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt")
+
+
+def _non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
+def _non_negative_float(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be positive")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m spiders.crawl", description=__doc__.splitlines()[0])
+    parser.add_argument("--outlet", required=True, choices=SLUGS)
+    parser.add_argument("--out", required=True, type=Path, help="directory for the WARC files")
+    parser.add_argument("--max-articles", type=_non_negative_int, default=50)
+    parser.add_argument("--seen", type=Path, help="canonical URLs already archived, one per line")
+    parser.add_argument("--stats", type=Path, help="write crawl statistics (JSON) here")
+    parser.add_argument("--delay", type=_non_negative_float, help="seconds between requests (0: no throttling)")
+    parser.add_argument("--warc-max-bytes", type=_positive_int, default=default_settings.WARC_MAX_BYTES)
+    parser.add_argument(
+        "--log-level", default="WARNING", choices=("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+    )
+    return parser
+
+
+def read_seen(path: Path | None) -> frozenset[str]:
+    if path is None:
+        return frozenset()
+    with open(path, encoding="utf-8") as lines:
+        return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def crawl_settings(args: argparse.Namespace) -> Settings:
+    settings = Settings()
+    settings.setmodule(default_settings, priority="project")
+    settings.update(default_settings.for_outlet(get_outlet(args.outlet), delay=args.delay), priority="cmdline")
+    settings.update(
+        {"WARC_DIR": str(args.out), "WARC_MAX_BYTES": args.warc_max_bytes, "LOG_LEVEL": args.log_level},
+        priority="cmdline",
+    )
+    return settings
+
+
+def summary(spider: OutletSpider, crawler: Crawler, started: datetime, finished: datetime) -> dict:
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    return {
+        "outlet": spider.outlet.slug,
+        "discovered": len(spider.candidates) + len(spider.skipped_seen),
+        "skipped_seen": len(spider.skipped_seen),
+        "article_requests": spider.article_requests,
+        "fetched": spider.fetched,
+        "failed": spider.failed,
+        "requests": stats.get("downloader/request_count", 0),
+        "discovery_requests": spider.discovery_requests,
+        "warc_files": stats.get("warc/files", []),
+        "warc_bytes": stats.get("warc/bytes", 0),
+        "started": started.isoformat(),
+        "finished": finished.isoformat(),
+    }
+
+
+def write_json_atomically(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        seen = read_seen(args.seen)
+        args.out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        print(f"newsarchive crawl: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+    process = CrawlerProcess(crawl_settings(args))
+    if logging.getLevelName(args.log_level) > logging.INFO:
+        for name in _FAILURE_LOGGERS:
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+    crawler = process.create_crawler(OutletSpider)
+    started = datetime.now(timezone.utc)
+    process.crawl(crawler, outlet=args.outlet, max_articles=args.max_articles, seen=seen)
+    process.start()
+    finished = datetime.now(timezone.utc)
+
+    spider = crawler.spider
+    assert isinstance(spider, OutletSpider)
+    if args.stats:
+        write_json_atomically(args.stats, summary(spider, crawler, started, finished))
+    failure = spider.unreachable()
+    if failure:
+        print(f"newsarchive crawl: cannot reach {failure['url']}: {failure['reason']}", file=sys.stderr)
+        return EXIT_UNREACHABLE
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
