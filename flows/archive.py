@@ -1,60 +1,47 @@
-"""The archive flow: crawl -> extract -> dedup -> store, for a set of outlets.
+"""The archive flows: a parent run fans out one subflow per outlet.
 
-Tasks are batch-level: one crawl per outlet, one extraction per WARC, one
-publish per outlet, one flush per run. The flow runs with or without a
-Prefect server (without one, Prefect starts a temporary local server).
+Each outlet subflow runs crawl -> extract -> dedup -> store and commits its
+own state, so one outlet failing never fails or undoes the others. Tasks are
+batch-level: one crawl per outlet, one extraction per WARC, one publish per
+outlet, one upload of the spool. The flows run with or without a Prefect
+server (without one, Prefect starts a temporary local server).
 """
 from __future__ import annotations
 
+import contextvars
 import json
 import secrets
 import shutil
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Annotated, Literal
 
 from prefect import flow, get_run_logger, task
+from prefect.states import Completed, Failed
 from prefect.task_runners import ThreadPoolTaskRunner
+from pydantic import Field
 
 from flows import progress, run_state
 from flows.articles_file import write_records
 from flows.crawl_step import CrawlFailed, CrawlResult, run_crawl
 from flows.dedup import Deduplicator
-from flows.near_dup import index_from_state
-from flows.syndication import assign_clusters, credited_slug
 from flows.extract import extract_warc
+from flows.near_dup import index_from_state
+from flows.outcome import OutletOutcome
 from flows.records import RECORD_VERSION, ArticleRecord
+from flows.report import publish_artifacts
+from flows.syndication import assign_clusters, credited_slug
 from flows.workspace import Workspace, workspace_for
-from spiders.outlets import parse_outlets
+from spiders.outlets import SLUGS
 from storage import layout
 from storage.cdxj import index_warc
 from storage.spool import Spool, SpoolEntry
 from storage.state import ArchivedArticle, StateStore
 from storage.store import Store, StoreError, open_store
 
-
-@dataclass
-class OutletOutcome:
-    slug: str
-    discovered: int = 0
-    fetched: int = 0
-    new: int = 0
-    duplicate: int = 0
-    near_duplicate: int = 0  # new articles that are copies of a story archived from another page
-    failed: int = 0
-    requests: int = 0
-    discovery_requests: int = 0
-    error: str | None = None
-    failures: list[dict] = field(default_factory=list)
-    duplicates: list[dict] = field(default_factory=list)
-
-    def counts(self) -> dict:
-        return {
-            "discovered": self.discovered, "fetched": self.fetched, "new": self.new,
-            "duplicate": self.duplicate, "near_duplicate": self.near_duplicate, "failed": self.failed, "requests": self.requests,
-            "discovery_requests": self.discovery_requests, "error": self.error,
-            "failures": self.failures, "duplicates": self.duplicates,
-        }
+OutletSlug = Literal["globalresearch", "mondialisation", "southfront", "sputnik", "alwaght", "menafn"]
+assert set(OutletSlug.__args__) == set(SLUGS), "OutletSlug must list the registry's outlets"
 
 
 def _utc_now() -> datetime:
@@ -116,13 +103,14 @@ def publish_task(outcome: OutletOutcome, crawl: CrawlResult, new_records: list[A
     return archived, staged
 
 
-@task(name="flush spool")
+@task(name="upload spool", retries=2, retry_delay_seconds=[5, 30])
 def flush_task(spool: Spool, store: Store) -> int:
     """Upload the spool; files leave it only once the store confirmed their checksums."""
     result = spool.flush(store)
     if result.failed:
         key, reason = result.failed[0]
-        raise StoreError(f"upload to {store.uri} failed, {result.remaining} file(s) kept in the spool for the next run: {key}: {reason}")
+        raise StoreError(f"upload to {store.uri} failed, {result.remaining} file(s) kept in the spool "
+                         f"for the next run: {key}: {reason}")
     return len(result.uploaded)
 
 
@@ -135,99 +123,130 @@ def _recover(workspace: Workspace, spool: Spool, store: Store, state: StateStore
         logger.info("completed the state commit of earlier run %s", run_id)
 
 
-@flow(name="newsarchive", task_runner=ThreadPoolTaskRunner(max_workers=4), log_prints=False)
-def archive(
-    outlets: list[str] | None = None,
+def _state_location(store: str, state: str | None) -> str | Path:
+    return state or workspace_for(store).state_db
+
+
+@flow(name="archive-outlet", flow_run_name="{outlet}", task_runner=ThreadPoolTaskRunner(max_workers=2))
+def archive_outlet(
+    outlet: OutletSlug,
+    run_id: str,
+    started: datetime,
     max_articles: int = 50,
     store: str = "./archive",
     replica: str | None = None,
     delay: float | None = None,
+    state: str | None = None,
 ) -> dict:
-    """Archive new articles of ``outlets`` into ``store`` and return the run manifest.
+    """Archive one outlet's new articles as part of run ``run_id``; return its outcome counts."""
+    logger = get_run_logger()
+    target = open_store(store)
+    workspace = workspace_for(store)
+    spool = Spool(workspace.spool)
+    run_dir = workspace.run_dir(run_id)
+    outcome = OutletOutcome(outlet)
+    try:
+        with StateStore(_state_location(store, state)) as db:
+            seen = db.seen_urls(outlet) | run_state.pending_urls(workspace.pending, outlet)
+            try:
+                crawl = crawl_task(outlet, run_dir, max_articles, seen, replica, delay)
+            except CrawlFailed as exc:
+                outcome.error = str(exc)
+                logger.error("%s: %s", outlet, exc)
+                progress.get().finished(outlet, 0, outcome.error)
+                return Failed(message=f"{outlet}: {exc}", data=outcome.counts())
+            outcome.absorb_crawl(crawl.stats)
+            records: list[ArticleRecord] = []
+            for future in extract_task.map(crawl.warc_paths):
+                records += future.result()
+            outcome.count_unextracted(len({r.url for r in records}))
+            split = Deduplicator(db.seen_urls(), db.owner_of_text).split(records)
+            outcome.new = len(split.new)
+            outcome.duplicate = len(split.duplicates)
+            outcome.duplicates = [{"url": r.url, "duplicate_of": of} for r, of in split.duplicates]
+            signatures = assign_clusters(index_from_state(db.signatures()), split.new)
+            outcome.near_duplicate = sum(1 for r in split.new if r.cluster_id)
+            archived, staged = publish_task(outcome, crawl, split.new, signatures, run_id, started,
+                                            run_dir, spool)
+            outcome.files = [{"key": e.key, "size": e.size, "sha256": e.sha256} for e in staged]
+            pending = run_state.write_pending(workspace.pending, f"{run_id}.{outlet}", run_id,
+                                              _iso(_utc_now()), layout.manifest_key(run_id), archived)
+            flush_task(spool, target)
+            if not {e.key for e in staged} & {e.key for e in spool.pending()}:
+                run_state.apply_pending_file(pending, db)
+    except StoreError as exc:
+        outcome.error = str(exc)
+        logger.error("%s: %s", outlet, exc)
+        progress.get().finished(outlet, outcome.new, outcome.error)
+        return Failed(message=f"{outlet}: {exc}", data=outcome.counts())
+    finally:
+        shutil.rmtree(run_dir / outlet, ignore_errors=True)
+    logger.info("%s: %d new, %d duplicate, %d near-duplicate, %d failed", outlet, outcome.new,
+                outcome.duplicate, outcome.near_duplicate, outcome.failed)
+    progress.get().finished(outlet, outcome.new, None)
+    return outcome.counts()
 
-    ``replica``: the URL of an outlet replica acting as HTTP proxy (offline runs).
-    ``delay``: seconds between requests per outlet (default: each outlet's politeness).
+
+@flow(name="newsarchive", flow_run_name="archive {outlets}", log_prints=False)
+def archive(
+    outlets: Annotated[list[OutletSlug] | None, Field(description="outlets to archive (default: all six)")] = None,
+    max_articles: Annotated[int, Field(ge=1, le=100_000, description="newest unseen articles to fetch per outlet")] = 50,
+    store: Annotated[str, Field(description="a directory, or s3://bucket/prefix (credentials from AWS_* or the profile)")] = "./archive",
+    replica: Annotated[str | None, Field(description="HTTP proxy URL of an outlet replica, for offline runs")] = None,
+    delay: Annotated[float | None, Field(ge=0, description="seconds between requests to one outlet (default: the outlet's politeness)")] = None,
+    state: Annotated[str | None, Field(description="state database URL, e.g. postgresql://... (default: SQLite in the store's workspace)")] = None,
+    concurrency: Annotated[int, Field(ge=1, le=6, description="outlets archived at the same time")] = 3,
+):
+    """Archive new articles of ``outlets`` into ``store``; the result is the run manifest.
+
+    The run is Failed (with the manifest as its data) when any outlet failed;
+    the other outlets are archived all the same.
     """
     logger = get_run_logger()
-    slugs = parse_outlets(",".join(outlets) if outlets else None)
+    slugs = list(dict.fromkeys(outlets or SLUGS))
     target = open_store(store)
     workspace = workspace_for(store)
     spool = Spool(workspace.spool)
     started = _utc_now()
     run_id = layout.new_run_id(started, secrets.token_hex(4))
-    run_dir = workspace.run_dir(run_id)
-    with StateStore(workspace.state_db) as state:
-        _recover(workspace, spool, target, state, logger)
-        state.start_run(run_id, _iso(started))
-        progress.get().start(slugs)
-        crawls = {
-            slug: crawl_task.submit(
-                slug, run_dir, max_articles,
-                state.seen_urls(slug) | run_state.pending_urls(workspace.pending, slug),
-                replica, delay,
-            )
-            for slug in slugs
-        }
-        dedup = Deduplicator(state.seen_urls(), state.owner_of_text)
-        near_dups = index_from_state(state.signatures())
-        outcomes: dict[str, OutletOutcome] = {}
-        archived: list[ArchivedArticle] = []
-        staged: list[SpoolEntry] = []
-        for slug in slugs:  # registry order: deterministic dedup decisions
-            outcome = outcomes[slug] = OutletOutcome(slug)
-            try:
-                crawl = crawls[slug].result()
-            except CrawlFailed as exc:
-                outcome.error = str(exc)
-                logger.error("%s: %s", slug, exc)
-                progress.get().finished(slug, 0, outcome.error)
-                continue
-            stats = crawl.stats
-            outcome.discovered = stats.get("discovered", 0)
-            outcome.fetched = stats.get("fetched", 0)
-            outcome.requests = stats.get("requests", 0)
-            outcome.discovery_requests = stats.get("discovery_requests", 0)
-            outcome.failures = list(stats.get("failed", []))
-            records: list[ArticleRecord] = []
-            for future in extract_task.map(crawl.warc_paths):
-                records += future.result()
-            extracted_urls = {r.url for r in records}
-            not_extracted = max(0, outcome.fetched - len(extracted_urls))
-            if not_extracted:
-                outcome.failures.append({"url": None, "reason": f"{not_extracted} fetched page(s) gave no article text"})
-            outcome.failed = len(stats.get("failed", [])) + not_extracted
-            split = dedup.split(records)
-            outcome.new = len(split.new)
-            outcome.duplicate = len(split.duplicates)
-            outcome.duplicates = [{"url": r.url, "duplicate_of": of} for r, of in split.duplicates]
-            signatures = assign_clusters(near_dups, split.new)
-            outcome.near_duplicate = sum(1 for r in split.new if r.cluster_id)
-            outlet_archived, outlet_staged = publish_task(outcome, crawl, split.new, signatures, run_id,
-                                                          started, run_dir, spool)
-            archived += outlet_archived
-            staged += outlet_staged
-            logger.info("%s: %d new, %d duplicate, %d failed", slug, outcome.new, outcome.duplicate, outcome.failed)
-            progress.get().finished(slug, outcome.new, None)
+    with StateStore(_state_location(store, state)) as db:
+        _recover(workspace, spool, target, db, logger)
+        db.start_run(run_id, _iso(started))
+    progress.get().start(slugs)
 
-        finished = _utc_now()
-        manifest_key = layout.manifest_key(run_id)
-        manifest = {
-            "run_id": run_id,
-            "started": _iso(started),
-            "finished": _iso(finished),
-            "layout_version": layout.LAYOUT_VERSION,
-            "record_version": RECORD_VERSION,
-            "store": target.uri,
-            "outlets": {slug: o.counts() for slug, o in outcomes.items()},
-            "files": [{"key": e.key, "size": e.size, "sha256": e.sha256} for e in staged],
-        }
-        manifest_path = run_dir / "manifest.json"
-        manifest_path.parent.mkdir(parents=True, exist_ok=True)
-        manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
-        # Staged last, so uploaded after every file it names.
-        spool.stage(manifest_key, manifest_path)
-        run_state.write_pending(workspace.pending, run_id, _iso(finished), manifest_key, archived)
+    def one(slug: str) -> dict:
+        result = archive_outlet(slug, run_id, started, max_articles, store, replica, delay, state, return_state=True)
+        return result.result(raise_on_failure=False)
+
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:  # each subflow in its own thread and context
+        futures = {slug: pool.submit(contextvars.copy_context().run, one, slug) for slug in slugs}
+        outcomes = {slug: futures[slug].result() for slug in slugs}
+    outcomes = {slug: c if isinstance(c, dict) else OutletOutcome(slug, error=str(c)).counts()
+                for slug, c in outcomes.items()}
+
+    manifest = {
+        "run_id": run_id,
+        "started": _iso(started),
+        "finished": _iso(_utc_now()),
+        "layout_version": layout.LAYOUT_VERSION,
+        "record_version": RECORD_VERSION,
+        "store": target.uri,
+        "outlets": {slug: {k: v for k, v in counts.items() if k != "files"} for slug, counts in outcomes.items()},
+        "files": [f for counts in outcomes.values() for f in counts.get("files", [])],
+    }
+    manifest_path = workspace.run_dir(run_id) / "manifest.json"
+    manifest_path.parent.mkdir(parents=True, exist_ok=True)
+    manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
+    spool.stage(layout.manifest_key(run_id), manifest_path)
+    try:
         flush_task(spool, target)
-        run_state.apply_pending(workspace.pending, state)
-    shutil.rmtree(run_dir, ignore_errors=True)
-    return manifest
+    except StoreError as exc:
+        manifest["error"] = str(exc)
+    shutil.rmtree(workspace.run_dir(run_id), ignore_errors=True)
+    publish_artifacts(manifest)
+    failed = {slug: c["error"] for slug, c in manifest["outlets"].items() if c.get("error")}
+    if failed or manifest.get("error"):
+        reasons = "; ".join(f"{slug}: {error}" for slug, error in failed.items()) or manifest["error"]
+        return Failed(message=f"{len(failed)} of {len(slugs)} outlet(s) failed: {reasons}", data=manifest)
+    return Completed(message=f"archived {sum(c['new'] for c in manifest['outlets'].values())} new article(s)",
+                     data=manifest)

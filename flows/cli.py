@@ -69,13 +69,15 @@ def _parser() -> argparse.ArgumentParser:
     extract = commands.add_parser("extract", help="print article records from WARC files as JSON lines",
                                   description="Extract article records from WARC files (re-runnable over any old WARC).")
     extract.add_argument("warcs", nargs="+", type=Path, metavar="FILE.warc.gz")
+    from flows.archivist import add_commands
+    add_commands(commands)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return _COMMANDS[args.command](args)
+        return (_COMMANDS.get(args.command) or args.handler)(args)
     except CliError as exc:
         print(f"newsarchive: error: {exc}", file=sys.stderr)
         return exc.status
@@ -114,11 +116,16 @@ def _archive(outlets: list[str], store: str, max_articles: int, replica: str | N
     previous = progress.install(bar)
     try:
         with bar:
-            return archive(outlets=outlets, max_articles=max_articles, store=store, replica=replica, delay=delay)
-    except (StoreError, StateError) as exc:
-        raise CliError(str(exc), EXIT_FAILED) from None
+            state = archive(outlets=outlets, max_articles=max_articles, store=store, replica=replica,
+                            delay=delay, return_state=True)
+        result = state.result(raise_on_failure=False)
     finally:
         progress.install(previous)
+    if isinstance(result, (StoreError, StateError)):
+        raise CliError(str(result), EXIT_FAILED)
+    if isinstance(result, BaseException):
+        raise CliError(f"the run failed: {type(result).__name__}: {result}", EXIT_FAILED)
+    return result
 
 
 def _report(manifest: dict) -> int:

@@ -16,9 +16,11 @@ from pathlib import Path
 from storage.state import ArchivedArticle, StateStore
 
 
-def write_pending(pending_dir: Path, run_id: str, finished: str, manifest_key: str, articles: list[ArchivedArticle]) -> Path:
+def write_pending(pending_dir: Path, name: str, run_id: str, finished: str, manifest_key: str,
+                  articles: list[ArchivedArticle]) -> Path:
+    """Write ``pending/<name>.json`` (one per run and outlet) atomically."""
     pending_dir.mkdir(parents=True, exist_ok=True)
-    path = pending_dir / f"{run_id}.json"
+    path = pending_dir / f"{name}.json"
     tmp = path.with_suffix(".json.tmp")
     payload = {"run_id": run_id, "finished": finished, "manifest_key": manifest_key,
                "articles": [asdict(a) for a in articles]}
@@ -30,16 +32,19 @@ def write_pending(pending_dir: Path, run_id: str, finished: str, manifest_key: s
     return path
 
 
+def apply_pending_file(path: Path, state: StateStore) -> str:
+    """Apply one pending commit (its files are confirmed in the store) and remove it."""
+    payload = json.loads(path.read_text(encoding="utf-8"))
+    articles = [ArchivedArticle(**a) for a in payload["articles"]]
+    state.commit_run(payload["run_id"], payload["finished"], payload["manifest_key"], articles)
+    path.unlink()
+    return payload["run_id"]
+
+
 def apply_pending(pending_dir: Path, state: StateStore) -> list[str]:
     """Apply every pending commit (the caller has checked the spool is empty)."""
-    applied = []
-    for path in sorted(pending_dir.glob("*.json")) if pending_dir.exists() else []:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-        articles = [ArchivedArticle(**a) for a in payload["articles"]]
-        state.commit_run(payload["run_id"], payload["finished"], payload["manifest_key"], articles)
-        path.unlink()
-        applied.append(payload["run_id"])
-    return applied
+    paths = sorted(pending_dir.glob("*.json")) if pending_dir.exists() else []
+    return [apply_pending_file(path, state) for path in paths]
 
 
 def pending_urls(pending_dir: Path, outlet: str) -> set[str]:

@@ -9,7 +9,8 @@ from rich.table import Table
 
 from flows.progress import Reporter
 
-_COLUMNS = ("discovered", "fetched", "new", "duplicate", "failed", "requests")
+_COLUMNS = ("discovered", "fetched", "new", "duplicate", "near_duplicate", "failed", "requests")
+_HEADERS = {"near_duplicate": "near-dup"}
 
 
 class ProgressBar(Reporter):
@@ -41,11 +42,13 @@ class ProgressBar(Reporter):
 
 
 def print_summary(manifest: dict, file=None) -> None:
-    console = Console(file=file or sys.stdout)
+    out = file or sys.stdout
+    # Wide enough for the table when the output is a file or a pipe (rich assumes 80 columns there).
+    console = Console(file=out, width=None if out.isatty() else 120)
     table = Table(title=f"run {manifest['run_id']}")
     table.add_column("outlet")
     for column in _COLUMNS:
-        table.add_column(column, justify="right")
+        table.add_column(_HEADERS.get(column, column), justify="right")
     table.add_column("error")
     totals = dict.fromkeys(_COLUMNS, 0)
     for slug, counts in manifest["outlets"].items():
