@@ -5,11 +5,14 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from spiders.outlets import get_outlet
+from storage.state import RevisitDue, Validator
 
 
 class CrawlFailed(Exception):
@@ -49,10 +52,21 @@ def run_crawl(
     proxy: str | None = None,
     delay: float | None = None,
     timeout: float | None = None,
+    revisits: Iterable[RevisitDue] = (),
+    validators: Iterable[Validator] = (),
+    now: datetime | None = None,
 ) -> CrawlResult:
+    """Crawl ``outlet``: new articles, plus ``revisits`` fetched again with conditional
+    headers, and feeds and sitemaps with the ``validators`` of the last complete crawl.
+    ``now`` sets the clock of the WARC records (tests replay days in minutes)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     seen_file = out_dir / "seen.txt"
     seen_file.write_text("".join(f"{url}\n" for url in sorted(seen_urls)), encoding="utf-8")
+    revisit_file = out_dir / "revisit.jsonl"
+    revisit_file.write_text("".join(json.dumps(asdict(r), sort_keys=True) + "\n" for r in revisits), encoding="utf-8")
+    validators_file = out_dir / "validators.json"
+    validators_file.write_text(json.dumps({v.url: {"etag": v.etag, "last_modified": v.last_modified,
+                                                   "lastmod": v.lastmod} for v in validators}), encoding="utf-8")
     stats_file = out_dir / "stats.json"
     command = [
         sys.executable, "-m", "spiders.crawl",
@@ -60,15 +74,20 @@ def run_crawl(
         "--out", str(out_dir / "warc"),
         "--max-articles", str(max_articles),
         "--seen", str(seen_file),
+        "--revisit", str(revisit_file),
+        "--validators", str(validators_file),
         "--stats", str(stats_file),
     ]
     if delay is not None:
         command += ["--delay", str(delay)]
+    env = crawl_env(outlet, proxy)
+    if now is not None:
+        env["NEWSARCHIVE_NOW"] = now.isoformat()
     log_file = out_dir / "crawl.log"
     with open(log_file, "wb") as log:
         try:
             proc = subprocess.run(
-                command, env=crawl_env(outlet, proxy), stdout=log, stderr=subprocess.PIPE, timeout=timeout
+                command, env=env, stdout=log, stderr=subprocess.PIPE, timeout=timeout
             )
         except subprocess.TimeoutExpired:
             raise CrawlFailed(f"crawl of {outlet} timed out after {timeout:.0f} s") from None

@@ -15,6 +15,10 @@ class OutletOutcome:
     failed: int = 0
     requests: int = 0
     discovery_requests: int = 0
+    not_modified: int = 0  # feeds and sitemaps that answered 304 or were skipped by their lastmod
+    revisited: int = 0  # archived articles fetched again on the revisit schedule
+    changed: int = 0  # revisits that found a new text: a new version
+    gone: int = 0  # revisits that found the article removed: a tombstone version
     error: str | None = None  # why the outlet as a whole failed
     failures: list[dict] = field(default_factory=list)  # pages that failed, with their reasons
     duplicates: list[dict] = field(default_factory=list)
@@ -25,8 +29,11 @@ class OutletOutcome:
         self.fetched = stats.get("fetched", 0)
         self.requests = stats.get("requests", 0)
         self.discovery_requests = stats.get("discovery_requests", 0)
+        self.not_modified = stats.get("not_modified", 0) + stats.get("unchanged_sitemaps", 0)
         self.failures = list(stats.get("failed", []))
         self.failed = len(self.failures)
+        # Discovery requests that failed (a feed, a sitemap, a section page): listed, not counted as articles.
+        self.failures += [{**f, "stage": "discovery"} for f in stats.get("discovery_failures", [])]
 
     def count_unextracted(self, extracted_pages: int) -> None:
         """Fetched article pages that gave no article text count as failed."""

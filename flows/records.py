@@ -46,6 +46,11 @@ class ArticleRecord:
     original_url: str | None = None  # canonical URL of the cluster's original, if this is a copy
     record_version: int = RECORD_VERSION
     extra: dict = field(default_factory=dict)
+    version: int = 1  # 1 for the first capture; one more each time a revisit finds the text changed
+    status: str = "ok"  # "ok", or "gone" for the tombstone of a vanished article (text empty)
+    diff: dict | None = None  # for version 2 and later: what changed since the previous version
+    gone_at: str | None = None  # for a tombstone: when the article was found gone
+    http_status: int | None = None  # for a tombstone: 404, 410, or the redirect's status
 
     def to_dict(self) -> dict:
         return asdict(self)

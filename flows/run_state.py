@@ -13,17 +13,19 @@ import os
 from dataclasses import asdict
 from pathlib import Path
 
-from storage.state import ArchivedArticle, StateStore
+from storage.state import ArchivedArticle, CaptureRow, StateStore, Validator, VersionRow
 
 
 def write_pending(pending_dir: Path, name: str, run_id: str, finished: str, manifest_key: str,
-                  articles: list[ArchivedArticle]) -> Path:
+                  articles: list[ArchivedArticle], captures: list[CaptureRow] = (),
+                  versions: list[VersionRow] = (), validators: list[Validator] = ()) -> Path:
     """Write ``pending/<name>.json`` (one per run and outlet) atomically."""
     pending_dir.mkdir(parents=True, exist_ok=True)
     path = pending_dir / f"{name}.json"
     tmp = path.with_suffix(".json.tmp")
     payload = {"run_id": run_id, "finished": finished, "manifest_key": manifest_key,
-               "articles": [asdict(a) for a in articles]}
+               "articles": [asdict(a) for a in articles], "captures": [asdict(c) for c in captures],
+               "versions": [asdict(v) for v in versions], "validators": [asdict(v) for v in validators]}
     with open(tmp, "w", encoding="utf-8") as out:
         json.dump(payload, out)
         out.flush()
@@ -36,7 +38,10 @@ def apply_pending_file(path: Path, state: StateStore) -> str:
     """Apply one pending commit (its files are confirmed in the store) and remove it."""
     payload = json.loads(path.read_text(encoding="utf-8"))
     articles = [ArchivedArticle(**a) for a in payload["articles"]]
-    state.commit_run(payload["run_id"], payload["finished"], payload["manifest_key"], articles)
+    state.commit_run(payload["run_id"], payload["finished"], payload["manifest_key"], articles,
+                     captures=[CaptureRow(**c) for c in payload.get("captures", [])],
+                     versions=[VersionRow(**v) for v in payload.get("versions", [])],
+                     validators=[Validator(**v) for v in payload.get("validators", [])])
     path.unlink()
     return payload["run_id"]
 

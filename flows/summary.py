@@ -9,7 +9,7 @@ from rich.table import Table
 
 from flows.progress import Reporter
 
-_COLUMNS = ("discovered", "fetched", "new", "duplicate", "near_duplicate", "failed", "requests")
+_COLUMNS = ("discovered", "fetched", "new", "duplicate", "near_duplicate", "changed", "failed", "requests")
 _HEADERS = {"near_duplicate": "near-dup"}
 
 

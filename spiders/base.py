@@ -6,6 +6,13 @@ candidate article URLs with the best date it can find. When discovery has
 settled (the spider goes idle) the newest ``max_articles`` candidates not in
 ``seen`` are requested. The spider extracts nothing: the WARC recorder keeps
 every response and extraction reads the WARC later.
+
+Discovery is incremental: feeds and sitemaps are fetched with the validators
+(ETag, Last-Modified) of the last complete crawl, and a 304 means nothing new
+there; a child sitemap the index still lists with the lastmod it had when it
+was last read is not fetched at all. ``revisits`` are archived articles due
+again: they are fetched with conditional headers, and the recorder writes a
+WARC revisit record when the payload has not changed.
 """
 from __future__ import annotations
 
@@ -89,6 +96,8 @@ class OutletSpider(SitemapSpider):
         outlet: str | Outlet,
         max_articles: int = 50,
         seen: Iterable[str] = (),
+        revisits: Iterable[dict[str, Any]] = (),
+        validators: dict[str, dict[str, str | None]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -96,6 +105,13 @@ class OutletSpider(SitemapSpider):
         self.allowed_domains = list(self.outlet.domains)
         self.max_articles = int(max_articles)
         self.seen = frozenset(seen)
+        self.revisits = list(revisits)
+        self.validators = dict(validators or {})  # discovery URL -> {etag, last_modified, lastmod}
+        self.new_validators: dict[str, dict[str, str | None]] = {}
+        self.not_modified: list[str] = []  # discovery URLs that answered 304
+        self.unchanged_sitemaps: list[str] = []  # child sitemaps skipped by their lastmod
+        self.captures: list[dict[str, Any]] = []  # what each article request ended in
+        self.revisit_outcomes: dict[str, int] = {}
         self.candidates: dict[str, Candidate] = {}
         self.skipped_seen: set[str] = set()
         self.discovery_requests = 0
@@ -164,22 +180,44 @@ class OutletSpider(SitemapSpider):
 
     # -- discovery ---------------------------------------------------------
 
-    def discovery_request(self, url: str, callback, **meta: Any) -> Request:
+    def discovery_request(self, url: str, callback, conditional: bool = False, **meta: Any) -> Request:
+        """A discovery request; ``conditional`` sends the validators of the last complete crawl."""
         self.discovery_requests += 1
+        url = self.fetch_url(url)
+        headers = conditional_headers(self.validators.get(url)) if conditional else {}
+        if headers:
+            meta["handle_httpstatus_list"] = [304]
         return Request(
-            self.fetch_url(url),
+            url,
             callback=callback,
             errback=self.discovery_failed,
-            meta={"discovery": True, **meta},
+            headers=headers,
+            meta={"discovery": True, "conditional": conditional, **meta},
         )
 
     async def start(self) -> AsyncIterator[Any]:
         for path in self.outlet.sitemaps:
-            yield self.discovery_request(self.outlet.url(path), self.parse_sitemap)
+            yield self.discovery_request(self.outlet.url(path), self.parse_sitemap, conditional=True)
         for path in self.outlet.feeds:
-            yield self.discovery_request(self.outlet.url(path), self.parse_feed)
+            yield self.discovery_request(self.outlet.url(path), self.parse_feed, conditional=True)
         for path in self.outlet.sections:
             yield self.discovery_request(self.outlet.url(path), self.parse_section, page=1)
+        for revisit in self.revisits:
+            yield self.revisit_request(revisit)
+
+    def _unchanged(self, response: Response) -> bool:
+        """True on a 304; else remember the response's validators for the next crawl."""
+        self.discovery_responses += 1
+        if response.status == 304:
+            self.not_modified.append(response.url)
+            return True
+        if response.meta.get("conditional"):
+            etag = response.headers.get("ETag")
+            modified = response.headers.get("Last-Modified")
+            entry = self.new_validators.setdefault(response.url, {})
+            entry["etag"] = etag.decode("latin-1") if etag else None
+            entry["last_modified"] = modified.decode("latin-1") if modified else None
+        return False
 
     def discovery_failed(self, failure: Failure) -> None:
         reason = failure_reason(failure)
@@ -187,12 +225,13 @@ class OutletSpider(SitemapSpider):
         logger.info("Discovery request failed: %s: %s", failure.request.url, reason)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        self.discovery_responses += 1
+        if self._unchanged(response):
+            return
         body = self._get_sitemap_body(response)
         if body and b"publication_date" in body:
             self._news_dates = _news_publication_dates(body)
         for request in self._parse_sitemap(response):
-            yield self.discovery_request(request.url, self.parse_sitemap)
+            yield self.discovery_request(request.url, self.parse_sitemap, conditional=True)
         self._news_dates = {}
 
     def sitemap_filter(self, entries: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
@@ -210,10 +249,18 @@ class OutletSpider(SitemapSpider):
             key=lambda e: parse_date(e.get("lastmod")) or datetime.min.replace(tzinfo=timezone.utc),
             reverse=True,
         )
-        yield from newest_first[: self.settings.getint("SITEMAP_MAX_CHILDREN")]
+        for entry in newest_first[: self.settings.getint("SITEMAP_MAX_CHILDREN")]:
+            url, lastmod = self.fetch_url(entry["loc"]), entry.get("lastmod")
+            if lastmod and (self.validators.get(url) or {}).get("lastmod") == lastmod:
+                self.unchanged_sitemaps.append(url)  # read in full when it last had this lastmod
+                continue
+            if lastmod:
+                self.new_validators.setdefault(url, {})["lastmod"] = lastmod
+            yield entry
 
     def parse_feed(self, response: Response) -> None:
-        self.discovery_responses += 1
+        if self._unchanged(response):
+            return
         try:
             self._read_feed(response)
         except etree.XMLSyntaxError as error:
@@ -276,10 +323,59 @@ class OutletSpider(SitemapSpider):
     def parse_article(self, response: Response) -> None:
         if 200 <= response.status < 300:
             self.fetched += 1
+            self._capture(response.meta["article"], response, "response")
 
     def article_failed(self, failure: Failure) -> None:
         url = failure.request.meta.get("article", failure.request.url)
         self.failed.append({"url": url, "reason": failure_reason(failure)})
+
+    # -- revisits --------------------------------------------------------------
+
+    def revisit_request(self, revisit: dict[str, Any]) -> Request:
+        """A conditional GET of an archived article; the recorder reads ``meta["revisit"]``."""
+        url = self.fetch_url(revisit["url"])
+        return Request(
+            url,
+            callback=self.parse_revisit,
+            errback=self.revisit_failed,
+            headers=conditional_headers(revisit),
+            priority=-1,  # after discovery, which decides what else this crawl fetches
+            dont_filter=True,  # removed articles may all redirect to one home page: follow each
+            meta={"revisit": revisit, "handle_httpstatus_list": [304, 404, 410], "dont_cache": True},
+        )
+
+    def parse_revisit(self, response: Response) -> None:
+        revisit = response.meta["revisit"]
+        records = response.meta.get("warc_records") or [{}]
+        redirects = response.meta.get("redirect_urls") or []
+        if response.status in (404, 410):
+            outcome = "gone"
+        elif redirects and urlsplit(response.url).path in ("", "/"):
+            outcome = "gone"  # a removed article that sends readers to the home page
+            response = None  # the capture is the first hop's: the redirect at the article's URL
+        elif records[-1].get("kind") == "revisit":
+            outcome = "unchanged"
+        else:
+            outcome = "changed"
+        self.revisit_outcomes[outcome] = self.revisit_outcomes.get(outcome, 0) + 1
+        record = records[0] if response is None else records[-1]
+        kind = "gone" if outcome == "gone" else record.get("kind", "response")
+        self.captures.append({**record, "canonical": revisit["canonical_url"], "kind": kind, "revisit": True})
+
+    def revisit_failed(self, failure: Failure) -> None:
+        revisit = failure.request.meta["revisit"]
+        self.revisit_outcomes["failed"] = self.revisit_outcomes.get("failed", 0) + 1
+        self.failed.append({"url": revisit["url"], "reason": f"revisit: {failure_reason(failure)}"})
+
+    def _capture(self, url: str, response: Response, kind: str) -> None:
+        records = response.meta.get("warc_records") or [{}]
+        self.captures.append({**records[-1], "canonical": canonical_url(url), "kind": kind, "revisit": False})
+
+    @property
+    def complete(self) -> bool:
+        """Every discovered candidate was requested and every discovery request answered:
+        the validators seen may stand for "nothing new" next time."""
+        return len(self.candidates) <= self.max_articles and not self.discovery_failures
 
     # -- results ---------------------------------------------------------------
 
@@ -288,6 +384,16 @@ class OutletSpider(SitemapSpider):
         if self.discovery_responses == 0 and self.discovery_failures:
             return self.discovery_failures[0]
         return None
+
+
+def conditional_headers(validators: dict[str, Any] | None) -> dict[str, str]:
+    """If-None-Match / If-Modified-Since from stored validators (none when unknown)."""
+    headers = {}
+    if validators and validators.get("etag"):
+        headers["If-None-Match"] = validators["etag"]
+    if validators and validators.get("last_modified"):
+        headers["If-Modified-Since"] = validators["last_modified"]
+    return headers
 
 
 def _news_publication_dates(body: bytes) -> dict[str, str]:

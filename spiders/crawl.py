@@ -58,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", required=True, type=Path, help="directory for the WARC files")
     parser.add_argument("--max-articles", type=_non_negative_int, default=50)
     parser.add_argument("--seen", type=Path, help="canonical URLs already archived, one per line")
+    parser.add_argument("--revisit", type=Path,
+                        help="archived articles to fetch again: JSON lines of canonical_url, url, payload_digest, "
+                             "refers_to_uri, refers_to_date, etag, last_modified")
+    parser.add_argument("--validators", type=Path,
+                        help="JSON object: discovery URL -> {etag, last_modified, lastmod} of the last complete crawl")
     parser.add_argument("--stats", type=Path, help="write crawl statistics (JSON) here")
     parser.add_argument("--delay", type=_non_negative_float, help="seconds between requests (0: no throttling)")
     parser.add_argument("--warc-max-bytes", type=_positive_int, default=default_settings.WARC_MAX_BYTES)
@@ -74,6 +79,36 @@ def read_seen(path: Path | None) -> frozenset[str]:
         return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
+def read_revisits(path: Path | None) -> list[dict]:
+    if path is None:
+        return []
+    revisits = []
+    with open(path, encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                revisit = json.loads(line)
+            except ValueError:
+                raise ValueError(f"{path}:{number}: not a JSON object") from None
+            if not isinstance(revisit, dict) or not revisit.get("url") or not revisit.get("canonical_url"):
+                raise ValueError(f"{path}:{number}: a revisit needs url and canonical_url")
+            revisits.append(revisit)
+    return revisits
+
+
+def read_validators(path: Path | None) -> dict[str, dict]:
+    if path is None:
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        raise ValueError(f"{path}: not JSON") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a JSON object of URL -> validators")
+    return data
+
+
 def crawl_settings(args: argparse.Namespace) -> Settings:
     settings = Settings()
     settings.setmodule(default_settings, priority="project")
@@ -82,6 +117,8 @@ def crawl_settings(args: argparse.Namespace) -> Settings:
         {"WARC_DIR": str(args.out), "WARC_MAX_BYTES": args.warc_max_bytes, "LOG_LEVEL": args.log_level},
         priority="cmdline",
     )
+    if os.environ.get("NEWSARCHIVE_NOW"):
+        settings.set("NEWSARCHIVE_NOW", os.environ["NEWSARCHIVE_NOW"], priority="cmdline")
     return settings
 
 
@@ -96,8 +133,16 @@ def summary(spider: OutletSpider, crawler: Crawler, started: datetime, finished:
         "failed": spider.failed,
         "requests": stats.get("downloader/request_count", 0),
         "discovery_requests": spider.discovery_requests,
+        "discovery_failures": spider.discovery_failures,
         "warc_files": stats.get("warc/files", []),
         "warc_bytes": stats.get("warc/bytes", 0),
+        "revisit_requests": len(spider.revisits),
+        "revisit_outcomes": spider.revisit_outcomes,
+        "not_modified": len(spider.not_modified),
+        "unchanged_sitemaps": len(spider.unchanged_sitemaps),
+        "complete": spider.complete,
+        "validators": spider.new_validators,
+        "captures": spider.captures,
         "started": started.isoformat(),
         "finished": finished.isoformat(),
     }
@@ -114,8 +159,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         seen = read_seen(args.seen)
+        revisits = read_revisits(args.revisit)
+        validators = read_validators(args.validators)
         args.out.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
+    except (OSError, ValueError) as error:
         print(f"newsarchive crawl: {error}", file=sys.stderr)
         return EXIT_USAGE
 
@@ -125,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
             logging.getLogger(name).setLevel(logging.CRITICAL)
     crawler = process.create_crawler(OutletSpider)
     started = datetime.now(timezone.utc)
-    process.crawl(crawler, outlet=args.outlet, max_articles=args.max_articles, seen=seen)
+    process.crawl(crawler, outlet=args.outlet, max_articles=args.max_articles, seen=seen, revisits=revisits,
+                  validators=validators)
     process.start()
     finished = datetime.now(timezone.utc)
 

@@ -36,8 +36,10 @@ def canonical_url(url: str) -> str:
     normalized = normalize_url(url, strict=True, trailing_slash=False)
     parts = urlsplit(normalized)
     host = (parts.hostname or "").lower()
-    host = _MOBILE_HOST.sub("", host) if _MOBILE_HOST.match(host) else host
-    host = _host_map().get(host, host)
+    hosts = _host_map()
+    if host not in hosts and _MOBILE_HOST.match(host) and _MOBILE_HOST.sub("", host) in hosts:
+        host = _MOBILE_HOST.sub("", host)  # m.<outlet host>: the mobile variant of an outlet
+    host = hosts.get(host, host)
     path = _AMP_PATH.sub("", parts.path) or "/"
     if len(path) > 1:
         path = path.rstrip("/")

@@ -30,11 +30,29 @@ What is recorded, and where it differs from the bytes on the wire:
 
 Downloads that fail before any response (DNS, refused connection, timeout)
 leave no record; the spider counts them.
+
+Revisits: a request carrying ``meta["revisit"]`` (an archived article fetched
+again) whose answer is ``304 Not Modified``, or a 200 whose payload has the
+digest of the stored one, is written as a ``revisit`` record (profile
+identical-payload-digest, ``WARC-Refers-To-Target-URI`` and
+``WARC-Refers-To-Date`` naming the stored response) holding only the HTTP
+headers received. Any other answer is written in full.
+
+Each article or revisit request gets ``meta["warc_records"]``: one entry per
+hop (id, file, date, kind, status, payload digest, validators), which the
+spider turns into the crawl's list of captures.
+
+``NEWSARCHIVE_NOW`` (setting or environment, ISO 8601) shifts the clock of the
+records to start at that moment: tests replay days of revisits in minutes.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
-from datetime import datetime, timezone
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
@@ -44,7 +62,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Headers, Response
 
 from spiders.settings import NEWSARCHIVE_VERSION
-from storage.warc_writer import HttpRequest, HttpResponse, WarcInfo, WarcWriter
+from storage.warc_writer import OPEN_SUFFIX, HttpRequest, HttpResponse, WarcInfo, WarcWriter, utc_now, warc_date
 
 logger = logging.getLogger(__name__)
 
@@ -103,12 +121,33 @@ def http_response(response: Response) -> HttpResponse:
     )
 
 
+def payload_digest(body: bytes) -> str:
+    """``WARC-Payload-Digest`` as warcio writes it: sha1, base32."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+
+
+def clock_from(start: str | None) -> Callable[[], datetime]:
+    """The real UTC clock, or one that starts at ``start`` (ISO 8601) and runs from there."""
+    if not start:
+        return utc_now
+    origin = datetime.fromisoformat(start.replace("Z", "+00:00"))
+    origin = origin if origin.tzinfo else origin.replace(tzinfo=timezone.utc)
+    began = time.monotonic()
+    return lambda: origin + timedelta(seconds=time.monotonic() - began)
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
 class WarcRecorder:
     """Owns one ``WarcWriter`` per crawl; closes it when the spider closes."""
 
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
         self.crawler = crawler
+        self.clock = clock_from(settings.get("NEWSARCHIVE_NOW"))
         self.writer = WarcWriter(
             Path(settings.get("WARC_DIR")),
             settings.get("WARC_PREFIX"),
@@ -120,6 +159,7 @@ class WarcRecorder:
                 extra=(("http-header-user-agent", settings.get("USER_AGENT") or ""),),
             ),
             max_bytes=settings.getint("WARC_MAX_BYTES"),
+            clock=self.clock,
         )
 
     @classmethod
@@ -134,16 +174,47 @@ class WarcRecorder:
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
         proxied = bool(request.meta.get("proxy"))
         ip_address = None if proxied or response.ip_address is None else str(response.ip_address)
-        self.writer.write_exchange(
-            urldefrag(request.url)[0],
-            http_request(request),
-            http_response(response),
-            date=datetime.now(timezone.utc),
-            ip_address=ip_address,
-        )
+        url = urldefrag(request.url)[0]
+        date = self.clock()
+        revisit = request.meta.get("revisit")
         stats = self.crawler.stats
-        if stats is not None:
-            stats.inc_value("warc/response_records")
+        if revisit and self._payload_unchanged(response, revisit):
+            digest = revisit["payload_digest"]
+            record_id = self.writer.write_revisit(
+                url,
+                http_response(response),
+                payload_digest=digest,
+                refers_to_target_uri=revisit["refers_to_uri"],
+                refers_to_date=revisit["refers_to_date"],
+                date=date,
+            )
+            kind = "revisit"
+            if stats is not None:
+                stats.inc_value("warc/revisit_records")
+        else:
+            digest = payload_digest(response.body)
+            record_id = self.writer.write_exchange(
+                url, http_request(request), http_response(response), date=date, ip_address=ip_address
+            )
+            kind = "response"
+            if stats is not None:
+                stats.inc_value("warc/response_records")
+        if revisit or request.meta.get("article"):
+            request.meta.setdefault("warc_records", []).append({
+                "url": url, "status": response.status, "kind": kind, "record_id": record_id,
+                "warc_filename": self.writer.current_path.name.removesuffix(OPEN_SUFFIX),
+                "date": warc_date(date), "payload_digest": digest,
+                "etag": _header(response, "ETag"), "last_modified": _header(response, "Last-Modified"),
+            })
+
+    @staticmethod
+    def _payload_unchanged(response: Response, revisit: dict) -> bool:
+        """304, or the same payload as the stored capture (when that capture is known)."""
+        if not (revisit.get("payload_digest") and revisit.get("refers_to_uri") and revisit.get("refers_to_date")):
+            return False
+        if response.status == 304:
+            return True
+        return 200 <= response.status < 300 and payload_digest(response.body) == revisit["payload_digest"]
 
     def spider_closed(self, spider: Spider) -> None:
         self.writer.close()

@@ -10,7 +10,9 @@ as seen.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -51,16 +53,67 @@ schema_version = sa.Table(
     "schema_version", metadata,
     sa.Column("version", sa.Integer, nullable=False),
 )
+# Every fetch of an archived article: the first one, revisits, the one that found it gone.
+capture_table = sa.Table(
+    "captures", metadata,
+    sa.Column("canonical_url", sa.Text, primary_key=True),
+    sa.Column("fetched_at", sa.Text, primary_key=True),  # the record's WARC-Date, verbatim
+    sa.Column("url", sa.Text, nullable=False),  # as fetched (the WARC-Target-URI)
+    sa.Column("outlet", sa.Text, nullable=False),
+    sa.Column("status", sa.Integer, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),  # response | revisit | gone
+    sa.Column("payload_digest", sa.Text),
+    sa.Column("warc_key", sa.Text),
+    sa.Column("warc_record_id", sa.Text),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("run_id", sa.Text),
+)
+# Every version of an article's text, and the tombstone of one that vanished.
+version_table = sa.Table(
+    "versions", metadata,
+    sa.Column("canonical_url", sa.Text, primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("outlet", sa.Text, nullable=False, index=True),
+    sa.Column("status", sa.Text, nullable=False),  # ok | gone
+    sa.Column("fetched_at", sa.Text),
+    sa.Column("text_sha256", sa.Text),
+    sa.Column("articles_key", sa.Text),
+    sa.Column("published", sa.Text),
+    sa.Column("http_status", sa.Integer),
+    sa.Column("diff", sa.Text),  # JSON summary of the change from the previous version
+    sa.Column("run_id", sa.Text),
+)
+# Conditional-GET validators of discovery URLs (feeds, sitemaps), and the lastmod a
+# sitemap index last listed for a child sitemap that was then read in full.
+validator_table = sa.Table(
+    "validators", metadata,
+    sa.Column("url", sa.Text, primary_key=True),
+    sa.Column("outlet", sa.Text, nullable=False, index=True),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("lastmod", sa.Text),
+)
 
 
 def _create(*tables: sa.Table) -> Callable[[Connection], None]:
     return lambda conn: [table.create(conn) for table in tables]
 
 
+def _versions_and_captures(conn: Connection) -> None:
+    """Captures, versions and validators; every archived article becomes its version 1."""
+    _create(capture_table, version_table, validator_table)(conn)
+    conn.execute(sa.text(
+        "INSERT INTO versions (canonical_url, version, outlet, status, text_sha256, articles_key, published, run_id) "
+        "SELECT a.canonical_url, 1, a.outlet, 'ok', a.text_sha256, a.articles_key, s.published, a.last_run "
+        "FROM articles a LEFT JOIN signatures s ON s.canonical_url = a.canonical_url"))
+
+
 # Each entry upgrades the schema by one version; never edit a shipped entry, add one.
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _create(articles, texts, runs),
     _create(signatures),
+    _versions_and_captures,
 )
 
 
@@ -73,6 +126,62 @@ class ArchivedArticle:
     published: str | None = None
     credited_outlet: str | None = None  # slug of the outlet the page credits as its source
     minhash: str | None = None  # hex of the near-duplicate signature
+
+
+@dataclass(frozen=True)
+class CaptureRow:
+    """One fetch of an archived article, as recorded in the WARC."""
+    canonical_url: str
+    fetched_at: str  # WARC-Date of the record, verbatim
+    url: str
+    outlet: str
+    status: int
+    kind: str  # "response" (payload stored), "revisit" (payload unchanged), "gone"
+    payload_digest: str | None = None
+    warc_key: str | None = None
+    warc_record_id: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    run_id: str | None = None
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    canonical_url: str
+    version: int  # 1 for the first capture, then one more per change of text
+    outlet: str
+    status: str  # "ok", or "gone" for a tombstone
+    fetched_at: str | None = None
+    text_sha256: str | None = None
+    articles_key: str | None = None  # the articles/... object holding this version's record
+    published: str | None = None
+    http_status: int | None = None
+    diff: dict | None = None  # what changed since the previous version
+    run_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Validator:
+    url: str  # a discovery URL as fetched
+    outlet: str
+    etag: str | None = None
+    last_modified: str | None = None
+    lastmod: str | None = None  # what the sitemap index listed when this sitemap was last read
+
+
+@dataclass(frozen=True)
+class RevisitDue:
+    """An archived article due to be fetched again, with what a conditional GET needs."""
+    canonical_url: str
+    url: str  # as last fetched
+    last_capture: str  # WARC-Date of the latest capture
+    payload_digest: str | None  # of the stored payload (the latest response record)
+    refers_to_uri: str | None  # WARC-Target-URI of that response record
+    refers_to_date: str | None  # its WARC-Date
+    etag: str | None
+    last_modified: str | None
+    version: int  # the latest version number
+    published: str | None
 
 
 class StateError(Exception):
@@ -181,8 +290,11 @@ class StateStore:
         with self._engine.begin() as conn:
             self._upsert(conn, runs, {"run_id": run_id, "started": started})
 
-    def commit_run(self, run_id: str, finished: str, manifest_key: str, archived: Iterable[ArchivedArticle]) -> None:
-        """Record a run's stored articles in one transaction (call after the store confirmed them)."""
+    def commit_run(self, run_id: str, finished: str, manifest_key: str, archived: Iterable[ArchivedArticle],
+                   captures: Iterable[CaptureRow] = (), versions: Iterable[VersionRow] = (),
+                   validators: Iterable[Validator] = ()) -> None:
+        """Record a run's stored articles, captures, versions and discovery validators in one
+        transaction (call after the store confirmed the files they refer to)."""
         with self._engine.begin() as conn:
             for article in archived:
                 self._upsert(conn, articles, {
@@ -198,8 +310,92 @@ class StateStore:
                         "published": article.published, "credited_outlet": article.credited_outlet,
                         "minhash": article.minhash,
                     }, update=("outlet", "published", "credited_outlet", "minhash"))
+            for capture in captures:
+                self._upsert(conn, capture_table, {**asdict(capture), "run_id": capture.run_id or run_id})
+            for version in versions:
+                row = {**asdict(version), "run_id": version.run_id or run_id,
+                       "diff": json.dumps(version.diff, sort_keys=True) if version.diff is not None else None}
+                self._upsert(conn, version_table, row)
+            for validator in validators:
+                row = asdict(validator)
+                self._upsert(conn, validator_table, row,
+                             update=[k for k, v in row.items() if k != "url" and v is not None])
             self._upsert(conn, runs, {"run_id": run_id, "started": finished, "finished": finished,
                                       "manifest_key": manifest_key}, update=("finished", "manifest_key"))
+
+    # -- revisits, versions, validators ------------------------------------------
+
+    def captures_of(self, canonical_url: str) -> list[CaptureRow]:
+        """Every capture of an article, oldest first."""
+        table = capture_table
+        query = sa.select(*[table.c[f.name] for f in fields(CaptureRow)]).where(
+            table.c.canonical_url == canonical_url).order_by(table.c.fetched_at)
+        with self._engine.connect() as conn:
+            return [CaptureRow(**row._mapping) for row in conn.execute(query)]
+
+    def versions_of(self, canonical_url: str) -> list[VersionRow]:
+        """Every version of an article, the first first."""
+        table = version_table
+        query = sa.select(table).where(table.c.canonical_url == canonical_url).order_by(table.c.version)
+        with self._engine.connect() as conn:
+            return [_version_row(row._mapping) for row in conn.execute(query)]
+
+    def latest_versions(self, outlet: str) -> dict[str, VersionRow]:
+        """The latest version of each of the outlet's articles, by canonical URL."""
+        table = version_table
+        newest = sa.select(table.c.canonical_url, sa.func.max(table.c.version).label("version")).where(
+            table.c.outlet == outlet).group_by(table.c.canonical_url).subquery()
+        query = sa.select(table).join(newest, sa.and_(table.c.canonical_url == newest.c.canonical_url,
+                                                      table.c.version == newest.c.version))
+        with self._engine.connect() as conn:
+            return {row.canonical_url: _version_row(row._mapping) for row in conn.execute(query)}
+
+    def due_revisits(self, outlet: str, now: datetime, after_days: Iterable[int]) -> list[RevisitDue]:
+        """Archived, not gone articles with a revisit day passed since their latest capture.
+
+        An article is due when, for some N in ``after_days``, published + N days is no
+        later than ``now`` and its latest capture is older than that moment. Articles
+        without a known publication date or without a recorded capture are never due.
+        """
+        days = sorted({int(d) for d in after_days if int(d) >= 0})
+        if not days:
+            return []
+        latest = self.latest_versions(outlet)
+        table = capture_table
+        query = sa.select(table).where(table.c.outlet == outlet).order_by(table.c.canonical_url, table.c.fetched_at)
+        last_capture: dict[str, sa.Row] = {}
+        last_response: dict[str, sa.Row] = {}
+        with self._engine.connect() as conn:
+            for row in conn.execute(query):
+                last_capture[row.canonical_url] = row
+                if row.kind == "response":
+                    last_response[row.canonical_url] = row
+        due = []
+        for url, version in sorted(latest.items()):
+            capture = last_capture.get(url)
+            published = _parse_time(version.published)
+            if version.status != "ok" or capture is None or published is None:
+                continue
+            captured = _parse_time(capture.fetched_at)
+            if not any(captured < published + timedelta(days=n) <= now for n in days):
+                continue
+            response = last_response.get(url)
+            due.append(RevisitDue(
+                canonical_url=url, url=capture.url, last_capture=capture.fetched_at,
+                payload_digest=response.payload_digest if response else None,
+                refers_to_uri=response.url if response else None,
+                refers_to_date=response.fetched_at if response else None,
+                etag=response.etag if response else None,
+                last_modified=response.last_modified if response else None,
+                version=version.version, published=version.published,
+            ))
+        return due
+
+    def validators(self, outlet: str) -> dict[str, Validator]:
+        table = validator_table
+        query = sa.select(table).where(table.c.outlet == outlet)
+        with self._engine.connect() as conn:
+            return {row.url: Validator(**row._mapping) for row in conn.execute(query)}
 
     def signatures(self) -> Iterator[tuple[str, str, str | None, str | None, str]]:
         """(canonical_url, outlet, published, credited_outlet, minhash hex) of every archived article."""
@@ -214,3 +410,19 @@ class StateStore:
             query = query.where(articles.c.outlet == outlet)
         with self._engine.connect() as conn:
             return conn.execute(query).scalar_one()
+
+
+def _parse_time(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def _version_row(mapping) -> VersionRow:
+    values = dict(mapping)
+    values["diff"] = json.loads(values["diff"]) if values.get("diff") else None
+    return VersionRow(**values)

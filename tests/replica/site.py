@@ -29,6 +29,8 @@ REASONS = {200: "OK", 301: "Moved Permanently", 304: "Not Modified", 404: "Not F
 # Transfer habits: Sputnik streams every response chunked; Alwaght's server does not compress.
 CHUNKED = frozenset({"sputnik"})
 NO_GZIP = frozenset({"alwaght"})
+# Outlets that send readers of a removed article to the home page instead of answering 410.
+REMOVED_TO_HOME = frozenset({"menafn"})
 SERVER = {"globalresearch": "nginx", "mondialisation": "nginx", "southfront": "nginx", "sputnik": "nginx",
           "alwaght": "Microsoft-IIS/10.0", "menafn": "Microsoft-IIS/8.5"}
 
@@ -157,6 +159,9 @@ class Site:
             return listing
         entry = replica.entry_for_path(slug, full)
         if entry is not None:
+            if entry.status == 410 and slug in REMOVED_TO_HOME:
+                location = f"http://{outlet.host}/"
+                return Page(301, HTML, f'<html><body><a href="{location}">Moved Permanently</a></body></html>'.encode(), location=location)
             if entry.status == 410:
                 return Page(410, HTML, b"<html><head><title>410 Gone</title></head><body><h1>Gone</h1></body></html>", entry.modified_at)
             return Page(200, HTML, render_article(replica, replica.article(slug, entry.rank)), entry.modified_at)

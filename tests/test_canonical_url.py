@@ -1,0 +1,84 @@
+"""One canonical key per article, whatever form of its URL a page, feed or sitemap gives."""
+from __future__ import annotations
+
+import pytest
+
+from spiders.urls import canonical_url
+
+SPUTNIK = "https://sputnikglobe.com/20261120/russia-and-china-sign-deal-1120000000.html"
+SOUTHFRONT = "https://southfront.press/syrian-army-advances-in-idlib"
+GLOBALRESEARCH = "https://www.globalresearch.ca/the-war-on-syria/5800000"
+MONDIALISATION = "https://www.mondialisation.ca/la-guerre-en-syrie/5690000"
+ALWAGHT = "https://alwaght.net/en/News/412345/Iran-says-talks-continue"
+MENAFN = "https://menafn.com/1109300000/Jordan-hosts-regional-summit"
+
+
+@pytest.mark.parametrize("variant, canonical", [
+    # tracking parameters, alone or beside real ones
+    (SPUTNIK + "?utm_source=twitter&utm_medium=social&utm_campaign=x", SPUTNIK),
+    (SPUTNIK + "?fbclid=IwAR0abc", SPUTNIK),
+    (SPUTNIK + "?gclid=abc123", SPUTNIK),
+    (MENAFN + "?utm_source=rss&id=7", MENAFN + "?id=7"),
+    # fragments
+    (SPUTNIK + "#comments", SPUTNIK),
+    (SOUTHFRONT + "/#respond", SOUTHFRONT),
+    # AMP variants
+    ("https://sputnikglobe.com/amp/20261120/russia-and-china-sign-deal-1120000000.html", SPUTNIK),
+    ("https://sputnikglobe.com/20261120/russia-and-china-sign-deal-1120000000.amp.html", SPUTNIK),
+    (SOUTHFRONT + "/amp/", SOUTHFRONT),
+    (SOUTHFRONT + "/amp", SOUTHFRONT),
+    (GLOBALRESEARCH + "?amp", GLOBALRESEARCH),
+    (GLOBALRESEARCH + "?amp=1", GLOBALRESEARCH),
+    # mobile hosts
+    ("https://m.sputnikglobe.com/20261120/russia-and-china-sign-deal-1120000000.html", SPUTNIK),
+    ("https://mobile.menafn.com/1109300000/Jordan-hosts-regional-summit", MENAFN),
+    # http and https, host case, default port
+    ("http://sputnikglobe.com/20261120/russia-and-china-sign-deal-1120000000.html", SPUTNIK),
+    ("HTTPS://SputnikGlobe.com:443/20261120/russia-and-china-sign-deal-1120000000.html", SPUTNIK),
+    ("http://www.globalresearch.ca:80/the-war-on-syria/5800000", GLOBALRESEARCH),
+    # trailing slashes
+    (SOUTHFRONT + "/", SOUTHFRONT),
+    (GLOBALRESEARCH + "/", GLOBALRESEARCH),
+    # the outlets' former and alternate hosts
+    ("https://sputniknews.com/20261120/russia-and-china-sign-deal-1120000000.html", SPUTNIK),
+    ("http://www.sputniknews.com/20261120/russia-and-china-sign-deal-1120000000.html", SPUTNIK),
+    ("https://southfront.org/syrian-army-advances-in-idlib/", SOUTHFRONT),
+    ("http://www.southfront.org/syrian-army-advances-in-idlib", SOUTHFRONT),
+    ("https://globalresearch.ca/the-war-on-syria/5800000", GLOBALRESEARCH),
+    ("https://mondialisation.ca/la-guerre-en-syrie/5690000", MONDIALISATION),
+    ("https://www.alwaght.net/en/News/412345/Iran-says-talks-continue", ALWAGHT),
+    ("https://www.menafn.com/1109300000/Jordan-hosts-regional-summit", MENAFN),
+    # everything at once
+    ("http://m.sputniknews.com/amp/20261120/russia-and-china-sign-deal-1120000000.html/?utm_source=x#top", SPUTNIK),
+])
+def test_variants_share_one_canonical_url(variant, canonical):
+    assert canonical_url(variant) == canonical
+
+
+@pytest.mark.parametrize("url", [SPUTNIK, SOUTHFRONT, GLOBALRESEARCH, MONDIALISATION, ALWAGHT, MENAFN, MENAFN + "?id=7"])
+def test_canonical_url_is_a_fixed_point(url):
+    assert canonical_url(url) == url
+    assert canonical_url(canonical_url(url)) == canonical_url(url)
+
+
+def test_real_query_parameters_are_kept_in_a_stable_order():
+    assert canonical_url(MENAFN + "?page=2&id=1") == canonical_url(MENAFN + "?id=1&page=2") == MENAFN + "?id=1&page=2"
+    assert canonical_url(MENAFN + "?id=1") != canonical_url(MENAFN + "?id=2")
+    assert canonical_url("https://southfront.press/?p=123") == "https://southfront.press/?p=123"
+
+
+def test_different_articles_stay_different():
+    assert canonical_url(SOUTHFRONT) != canonical_url(SOUTHFRONT + "-2")
+    assert canonical_url("https://southfront.press/amplified-strikes") == "https://southfront.press/amplified-strikes"
+    assert canonical_url("https://sputnikglobe.com/20261120/amp-1120000001.html") == \
+        "https://sputnikglobe.com/20261120/amp-1120000001.html"
+
+
+def test_an_overridden_base_url_is_an_alias_of_the_live_host(monkeypatch):
+    monkeypatch.setenv("NEWSARCHIVE_BASE_URL_SPUTNIK", "http://127.0.0.1:8123")
+    assert canonical_url("http://127.0.0.1:8123/20261120/russia-and-china-sign-deal-1120000000.html") == SPUTNIK
+
+
+def test_hosts_of_no_outlet_are_normalised_but_kept():
+    assert canonical_url("HTTP://Example.org/a/?utm_source=x#frag") == "https://example.org/a"
+    assert canonical_url("https://m.example.org/a") == "https://m.example.org/a"  # not known as a mobile host
