@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: install install-test demo test eval golden bench clean
+.PHONY: install install-test test-tools demo serve test test-reliability screenshots eval golden bench clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,8 +26,27 @@ demo: install
 	$(VENV)/bin/newsarchive demo --store ./archive
 
 ## The whole test suite
-test: install-test
+test: install-test test-tools
 	$(PY) -m pytest -q
+
+## Only the reliability suite (hostile servers, crash trials, S3 faults, security, config); part of `make test`
+test-reliability: install-test
+	$(PY) -m pytest -q tests/reliability
+
+# Debian packages the Prefect UI and deploy tests use: headless Chromium and docker-compose (v1, offline `config`).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+test-tools:
+	@command -v chromium >/dev/null && command -v docker-compose >/dev/null || \
+	  $(SUDO) apt-get install -y -q chromium docker-compose >/dev/null || \
+	  { $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q chromium docker-compose >/dev/null; }
+
+## A local Prefect server, the deployments of deploy/prefect.yaml and a worker (UI on http://127.0.0.1:4200)
+serve: install
+	PY=$(PY) deploy/serve.sh
+
+## Regenerate the Prefect UI screenshots in docs/ (headless Chromium)
+screenshots: install-test test-tools
+	NEWSARCHIVE_SCREENSHOT_DIR=docs $(PY) -m pytest -q tests/test_prefect_ui.py
 
 ## Extraction quality: ours beside plain trafilatura (ScrapingHub set) and per outlet on the replica
 eval: install-test
@@ -36,6 +55,11 @@ eval: install-test
 ## Regenerate the golden files (review the diff before committing)
 golden: install-test
 	$(PY) -m tests.golden_tool
+
+## Benchmarks, each figure beside its baseline; SCALE=small is the quick variant (JSON in bench/results/)
+SCALE ?= full
+bench: install-test
+	$(PY) -m bench --scale $(SCALE)
 
 clean:
 	rm -rf archive .newsarchive .prefect .pytest_cache

@@ -22,6 +22,9 @@ SHINGLE_WORDS = 5
 THRESHOLD = 0.6  # estimated Jaccard of 5-word shingles; syndicated copies measure far above it
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Drawing the permutations costs more than hashing an article: draw them once
+# (the same ones every MinHash with this seed and scheme would draw).
+_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME).permutations
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
@@ -33,7 +36,7 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
 
 def signature(text: str) -> np.ndarray:
     """The MinHash signature (``NUM_PERM`` unsigned 64-bit values) of a text."""
-    minhash = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
+    minhash = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, permutations=_PERMUTATIONS)
     minhash.update_batch(list(shingles(text)))
     return minhash.hashvalues
 
@@ -55,12 +58,15 @@ class NearDupIndex:
         self._signatures: dict[str, np.ndarray] = {}
         self._members: dict[str, Member] = {}
         self._parent: dict[str, str] = {}
+        # Each root's members, so that a cluster is read without scanning the whole index.
+        self._groups: dict[str, list[str]] = {}
 
     def __len__(self) -> int:
         return len(self._members)
 
     def _minhash(self, hashvalues: np.ndarray) -> MinHash:
-        return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=hashvalues, scheme=SCHEME)
+        return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=hashvalues, scheme=SCHEME,
+                       permutations=_PERMUTATIONS)
 
     def _find(self, key: str) -> str:
         root = key
@@ -87,13 +93,22 @@ class NearDupIndex:
         self._signatures[member.key] = hashvalues
         self._members[member.key] = member
         self._parent[member.key] = member.key
+        self._groups[member.key] = [member.key]
         for other in matched:
-            self._parent[self._find(other)] = self._find(member.key)
+            self._union(other, member.key)
         return matched
 
+    def _union(self, a: str, b: str) -> None:
+        root_a, root_b = self._find(a), self._find(b)
+        if root_a == root_b:
+            return
+        if len(self._groups[root_a]) > len(self._groups[root_b]):
+            root_a, root_b = root_b, root_a
+        self._parent[root_a] = root_b  # the smaller group joins the larger
+        self._groups[root_b] += self._groups.pop(root_a)
+
     def cluster_of(self, key: str) -> list[Member]:
-        root = self._find(key)
-        return sorted((m for k, m in self._members.items() if self._find(k) == root), key=lambda m: m.key)
+        return sorted((self._members[k] for k in self._groups[self._find(key)]), key=lambda m: m.key)
 
     def original_of(self, key: str) -> Member:
         """The credited source if a member credits another member's outlet, else the earliest published."""
@@ -109,10 +124,7 @@ class NearDupIndex:
         return self.cluster_of(key)[0].key
 
     def clusters(self) -> Iterable[list[Member]]:
-        roots: dict[str, list[Member]] = {}
-        for key, member in self._members.items():
-            roots.setdefault(self._find(key), []).append(member)
-        return [sorted(group, key=lambda m: m.key) for group in roots.values()]
+        return [sorted((self._members[k] for k in group), key=lambda m: m.key) for group in self._groups.values()]
 
 
 def index_from_state(rows: Iterable[tuple[str, str, str | None, str | None, str]]) -> NearDupIndex:

@@ -1,13 +1,12 @@
-"""Latency of closest_capture + fetch_record on an index of about 10,000 captures.
+"""``get`` latency: closest_capture + fetch_record over a merged index, local store and SeaweedFS.
 
-Run: ``python -m tests.bench_retrieval [--captures 10000] [--lookups 200]``
-Builds WARCs of small gzip-encoded pages, indexes them into a local store and
-into SeaweedFS (started on loopback for the run), then times lookups of random
-URLs and counts store requests per lookup.
+WARCs of small gzip-encoded pages are built and indexed into a local store and
+into SeaweedFS (started on loopback for the run); lookups of random URLs at
+random dates are timed and the store requests each one makes are counted. The
+first lookup (which reads the index manifest and block indexes) is reported apart.
 """
 from __future__ import annotations
 
-import argparse
 import io
 import os
 import random
@@ -25,12 +24,13 @@ from storage.cdxj import MergedIndex, index_warc
 from storage.local import LocalStore
 from storage.retrieval import closest_capture, fetch_record
 from storage.s3 import S3Store
-from tests.s3server import SeaweedS3
 
 DAY = datetime(2026, 11, 1, tzinfo=timezone.utc)
 
 
 class CountingStore:
+    """Counts the calls made to a store (each one request to S3)."""
+
     def __init__(self, inner) -> None:
         self.inner, self.uri, self.requests = inner, inner.uri, 0
 
@@ -76,51 +76,43 @@ def load(store, warcs: list[Path]) -> float:
     return time.perf_counter() - start
 
 
-def measure(name: str, store, urls: list[str], lookups: int) -> None:
+def lookups(store, urls: list[str], count: int) -> dict:
     counting = CountingStore(store)
     rng = random.Random(2)
-    timings, requests = [], []
-    for n in range(lookups + 1):
+    timings, requests, first = [], [], {}
+    for n in range(count + 1):
         url = rng.choice(urls)
         at = datetime(2026, rng.randint(1, 12), rng.randint(1, 28), tzinfo=timezone.utc)
         before = counting.requests
         start = time.perf_counter()
         capture = closest_capture(counting, [url], at)
         record = fetch_record(counting, capture)
-        elapsed = time.perf_counter() - start
-        assert record[:2] == b"\x1f\x8b"
+        elapsed_ms = (time.perf_counter() - start) * 1000
+        if record[:2] != b"\x1f\x8b":
+            raise RuntimeError(f"lookup of {url} returned no gzip member")
         if n == 0:
-            print(f"{name}: first lookup (reads manifest and block indexes) {elapsed * 1000:.1f} ms, "
-                  f"{counting.requests - before} requests")
+            first = {"ms": elapsed_ms, "requests": counting.requests - before}
             continue
-        timings.append(elapsed * 1000)
+        timings.append(elapsed_ms)
         requests.append(counting.requests - before)
     timings.sort()
-    p95 = timings[int(len(timings) * 0.95) - 1]
-    print(f"{name}: {lookups} lookups: median {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, "
-          f"requests per lookup {statistics.mean(requests):.2f} (max {max(requests)})")
+    return {"lookups": count, "median_ms": statistics.median(timings),
+            "p95_ms": timings[max(0, int(len(timings) * 0.95) - 1)],
+            "requests_per_lookup": statistics.mean(requests), "max_requests": max(requests), "first": first}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--captures", type=int, default=10_000)
-    parser.add_argument("--per-warc", type=int, default=100)
-    parser.add_argument("--lookups", type=int, default=200)
-    args = parser.parse_args()
-    urls = [f"https://www.example.com/2026/article-{n}" for n in range(args.captures // 3)]
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        warcs, urls = build_warcs(tmp, args.captures, args.per_warc, urls)
-        local = LocalStore(tmp / "archive")
-        print(f"local: indexed {args.captures} captures in {len(warcs)} WARCs in {load(local, warcs):.1f} s, "
-              f"{len(MergedIndex(local).current().segments)} segments")
-        measure("local", local, urls, args.lookups)
-        with SeaweedS3(tmp / "seaweed") as server:
+def measure(captures: int, count: int = 200, per_warc: int = 1000) -> dict:
+    from tests.s3server import SeaweedS3  # the test server: part of the source checkout
+
+    urls = [f"https://www.example.com/2026/article-{n}" for n in range(captures // 3)]
+    result: dict = {"captures": captures}
+    with tempfile.TemporaryDirectory(prefix="bench-get-") as tmp:
+        work = Path(tmp)
+        warcs, urls = build_warcs(work, captures, min(per_warc, captures), urls)
+        local = LocalStore(work / "archive")
+        result["local"] = {"load_s": load(local, warcs), **lookups(local, urls, count)}
+        with SeaweedS3(work / "seaweed") as server:
             os.environ.update(server.env())
             s3 = S3Store(server.bucket, "bench")
-            print(f"seaweedfs: indexed in {load(s3, warcs):.1f} s")
-            measure("seaweedfs", s3, urls, args.lookups)
-
-
-if __name__ == "__main__":
-    main()
+            result["seaweedfs"] = {"load_s": load(s3, warcs), **lookups(s3, urls, count)}
+    return result

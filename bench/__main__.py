@@ -1,0 +1,129 @@
+"""``python -m bench [--scale full|small]``: every figure beside its baseline, in one run.
+
+Prints a table, writes the same figures as JSON to ``bench/results/<timestamp>.json``
+and ends with one line that scripts read:
+``bench: e2e_ratio=X fetch_vs_bound=Y noop_fraction=Z rss_mb_1k=A rss_mb_10k=B get_median_ms=C``
+
+Archive sizes are totals over the six outlets (the replica serves a sixth of
+them per outlet). ``small`` runs the same measurements at smaller sizes.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+SCALES = {
+    "full": {"e2e": (1_000, 10_000), "fetch_per_outlet": 200, "latency_ms": 100, "cpu_pages": 1_000,
+             "captures": 100_000, "near_dup": (10_000, 100_000)},
+    "small": {"e2e": (300, 1_000), "fetch_per_outlet": 50, "latency_ms": 100, "cpu_pages": 300,
+              "captures": 10_000, "near_dup": (1_000, 10_000)},
+}
+
+
+def _log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def run(scale: str) -> dict:
+    from bench import e2e, fetch, near_dup, retrieval
+
+    plan = SCALES[scale]
+    results: dict = {"scale": scale, "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                     "machine": {"cores": os.cpu_count(), "python": platform.python_version()}, "plan": plan}
+    results["e2e"] = []
+    for size in plan["e2e"]:
+        _log(f"end-to-end at {size} articles: full run, baseline, no-op run")
+        results["e2e"].append(e2e.measure(size))
+    _log(f"fetch + WARC at {plan['latency_ms']} ms latency")
+    results["fetch"] = fetch.against_bound(plan["fetch_per_outlet"], plan["latency_ms"])
+    _log("fetch CPU per page at zero latency, beside wget")
+    results["fetch_cpu"] = fetch.cpu_per_page(plan["cpu_pages"])
+    _log(f"get latency over {plan['captures']} captures")
+    results["get"] = retrieval.measure(plan["captures"])
+    results["near_dup"] = {"signature_ms": near_dup.signature_cost(), "sizes": []}
+    for size in plan["near_dup"]:
+        _log(f"near-duplicate index at {size} documents")
+        results["near_dup"]["sizes"].append(near_dup.measure(size))
+    results["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return results
+
+
+def summary_line(results: dict) -> str:
+    small, large = results["e2e"][0], results["e2e"][-1]
+    return (f"bench: e2e_ratio={large['e2e_ratio']:.2f} fetch_vs_bound={results['fetch']['ratio']:.2f} "
+            f"noop_fraction={large['noop_fraction']:.3f} rss_mb_1k={small['full']['rss_mb']:.0f} "
+            f"rss_mb_10k={large['full']['rss_mb']:.0f} get_median_ms={results['get']['local']['median_ms']:.2f}")
+
+
+def table(results: dict) -> str:
+    rows = [("measurement", "figure", "baseline", "ratio", "target")]
+    for e in results["e2e"]:
+        n = e["articles"]
+        rows.append((f"1. end-to-end, {n} articles", f"{e['full']['pages_per_s']:.0f} pages/s",
+                     f"trafilatura {e['baseline']['pages_per_s']:.0f} pages/s", f"{e['e2e_ratio']:.2f}",
+                     ">= 1.0"))
+    f = results["fetch"]
+    rows.append((f"2. fetch + WARC, {f['latency_ms']} ms latency", f"{f['pages_per_s']:.0f} pages/s",
+                 f"politeness bound {f['bound_pages_per_s']:.0f} pages/s", f"{f['ratio']:.2f}", ">= 0.9"))
+    c = results["fetch_cpu"]
+    wget = c["wget"]
+    rows.append(("   fetch CPU per page, 0 ms latency", f"{c['crawler']['cpu_ms_per_page']:.1f} ms "
+                 f"({c['crawler']['pages_per_s']:.0f} pages/s)",
+                 f"wget {wget.get('cpu_ms_per_page', float('nan')):.1f} ms ({wget.get('pages_per_s', float('nan')):.0f} pages/s)",
+                 f"{c['crawler']['cpu_ms_per_page'] / wget['cpu_ms_per_page']:.1f}" if "cpu_ms_per_page" in wget else "-",
+                 "info"))
+    for e in results["e2e"]:
+        rows.append((f"3. no-op run, {e['articles']} archived", f"{e['noop']['wall_s']:.1f} s, "
+                     f"{e['noop']['requests']} requests", f"full run {e['full']['wall_s']:.1f} s, "
+                     f"{e['full']['requests']} requests", f"{e['noop_fraction']:.3f}", "< 0.10, flat"))
+    first, last = results["e2e"][0], results["e2e"][-1]
+    rows.append((f"4. peak RSS, {first['articles']} / {last['articles']}",
+                 f"{first['full']['rss_mb']:.0f} / {last['full']['rss_mb']:.0f} MB",
+                 f"PSS {first['full']['pss_mb']:.0f} / {last['full']['pss_mb']:.0f} MB; Prefect server "
+                 f"{last['full']['prefect_server_rss_mb']:.0f} MB apart",
+                 f"{last['full']['rss_mb'] / first['full']['rss_mb']:.2f}", "<= 1.25, <= 800 MB"))
+    g = results["get"]
+    for name in ("local", "seaweedfs"):
+        s = g[name]
+        rows.append((f"5. get, {g['captures']} captures, {name}", f"median {s['median_ms']:.1f} ms, "
+                     f"p95 {s['p95_ms']:.1f} ms", f"{s['requests_per_lookup']:.1f} requests/lookup",
+                     "-", "info"))
+    nd = results["near_dup"]
+    for s in nd["sizes"]:
+        rows.append((f"6. near-dup index, {s['documents']} docs", f"insert {s['insert_ms']:.2f} ms, "
+                     f"query {s['query_ms']:.2f} ms", f"signature {nd['signature_ms']:.2f} ms/article",
+                     "-", "info"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=sorted(SCALES), default="full")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="directory for the JSON results")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    start = time.perf_counter()
+    results = run(args.scale)
+    results["bench_wall_s"] = time.perf_counter() - start
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{args.scale}.json"
+    path.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+    print(table(results))
+    print(f"results: {path}   ({results['bench_wall_s'] / 60:.1f} min)")
+    print(summary_line(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
