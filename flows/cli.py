@@ -54,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
                       help="articles the replica publishes per outlet, all archived (default: 20)")
     demo.add_argument("--outlets", default=None, help="comma-separated outlet slugs (default: all six)")
     demo.add_argument("--seed", type=int, default=1, help="replica content seed (default: 1)")
+    demo.add_argument("--config", type=Path, default=None, metavar="FILE", help=_CONFIG_HELP)
 
     run = commands.add_parser("run", help="archive the live outlets",
                               description="Discover and archive new articles from the live outlets.")
@@ -65,18 +66,43 @@ def _parser() -> argparse.ArgumentParser:
                      help="seconds between requests to one outlet (default: the outlet's politeness setting)")
     run.add_argument("--proxy", default=None, metavar="URL",
                      help="reach the outlets as http://<host> through this HTTP proxy (e.g. a replica)")
+    run.add_argument("--config", type=Path, default=None, metavar="FILE", help=_CONFIG_HELP)
 
     extract = commands.add_parser("extract", help="print article records from WARC files as JSON lines",
                                   description="Extract article records from WARC files (re-runnable over any old WARC).")
     extract.add_argument("warcs", nargs="+", type=Path, metavar="FILE.warc.gz")
     from flows.archivist import add_commands
     add_commands(commands)
+    from flows.history import add_commands as add_history
+    add_history(commands)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+_CONFIG_HELP = "settings (TOML) overriding the shipped flows/settings.toml (default: $NEWSARCHIVE_CONFIG)"
+
+
+def _with_config(parser: argparse.ArgumentParser, args: argparse.Namespace, argv: list[str] | None) -> argparse.Namespace:
+    """Parse again with the settings file's values as defaults: options given on the command line win."""
+    from flows.config import ConfigError, load_settings
+
     try:
+        settings = load_settings(args.config)
+    except ConfigError as exc:
+        raise CliError(str(exc)) from None
+    command = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[args.command]
+    command.set_defaults(outlets=",".join(settings.outlets) or None, store=settings.store, state=settings.state)
+    if args.command == "run":
+        command.set_defaults(max_articles=settings.max_articles, delay=settings.delay)
+    os.environ.setdefault("NEWSARCHIVE_CONTACT_URL", settings.contact_url)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command in ("run", "demo"):
+            args = _with_config(parser, args, argv)
         return (_COMMANDS.get(args.command) or args.handler)(args)
     except CliError as exc:
         print(f"newsarchive: error: {exc}", file=sys.stderr)
@@ -104,7 +130,8 @@ def _check_store(uri: str) -> str:
         raise CliError(str(exc)) from None
 
 
-def _archive(outlets: list[str], store: str, max_articles: int, replica: str | None, delay: float | None) -> dict:
+def _archive(outlets: list[str], store: str, max_articles: int, replica: str | None, delay: float | None,
+             state: str | None = None) -> dict:
     _prefect_defaults()
     from flows import progress
     from flows.archive import archive
@@ -117,7 +144,7 @@ def _archive(outlets: list[str], store: str, max_articles: int, replica: str | N
     try:
         with bar:
             state = archive(outlets=outlets, max_articles=max_articles, store=store, replica=replica,
-                            delay=delay, return_state=True)
+                            delay=delay, state=state, return_state=True)
         result = state.result(raise_on_failure=False)
     finally:
         progress.install(previous)
@@ -145,7 +172,7 @@ def _cmd_demo(args) -> int:
     _check_store(args.store)
     try:
         with running_replica(args.articles_per_outlet, seed=args.seed) as proxy:
-            manifest = _archive(outlets, args.store, args.articles_per_outlet, proxy, delay=0)
+            manifest = _archive(outlets, args.store, args.articles_per_outlet, proxy, delay=0, state=args.state)
     except ReplicaUnavailable as exc:
         raise CliError(str(exc), EXIT_FAILED) from None
     return _report(manifest)
@@ -154,7 +181,7 @@ def _cmd_demo(args) -> int:
 def _cmd_run(args) -> int:
     outlets = _check_outlets(args.outlets)
     _check_store(args.store)
-    return _report(_archive(outlets, args.store, args.max_articles, args.proxy, args.delay))
+    return _report(_archive(outlets, args.store, args.max_articles, args.proxy, args.delay, args.state))
 
 
 def _cmd_extract(args) -> int:

@@ -5,7 +5,7 @@
 sort by start time) and line order. The JSON lines stay the source of truth:
 the Parquet file is rebuilt from them and overwritten whenever a run adds
 records to that day. Columns follow :class:`flows.records.ArticleRecord`
-one to one; ``extra`` (free-form) is kept as a JSON string.
+one to one; ``extra`` and ``diff`` (free-form) are kept as JSON strings.
 """
 from __future__ import annotations
 
@@ -49,6 +49,11 @@ SCHEMA = pa.schema([
     pa.field("original_url", _TEXT),
     pa.field("record_version", pa.int32(), nullable=False),
     pa.field("extra", _TEXT, nullable=False),  # JSON object
+    pa.field("version", pa.int32(), nullable=False),
+    pa.field("status", _TEXT, nullable=False),
+    pa.field("diff", _TEXT),  # JSON object
+    pa.field("gone_at", _TEXT),
+    pa.field("http_status", pa.int32()),
 ], metadata={"source": "newsarchive article records", "layout_version": str(layout.LAYOUT_VERSION)})
 
 _SLUG = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
@@ -80,21 +85,31 @@ def write_day_parquet(store: Store, outlet: str, day: date) -> str:
     return key
 
 
-def days_in_manifest(manifest: dict) -> list[tuple[str, date]]:
-    """The (outlet, day) pairs a run wrote article records for, from its manifest's ``files``."""
+def days_of_keys(keys: Iterable[str]) -> list[tuple[str, date]]:
+    """The (outlet, day) pairs of the article-record keys among ``keys``, sorted."""
     days = set()
-    for entry in manifest.get("files", []):
-        match = _ARTICLES_KEY.match(entry["key"])
+    for key in keys:
+        match = _ARTICLES_KEY.match(key)
         if match:
             outlet, year, month, day = match.groups()
             days.add((outlet, date(int(year), int(month), int(day))))
     return sorted(days)
 
 
+def days_in_manifest(manifest: dict) -> list[tuple[str, date]]:
+    """The (outlet, day) pairs a run wrote article records for, from its manifest's ``files``."""
+    return days_of_keys(entry["key"] for entry in manifest.get("files", []))
+
+
+def write_parquet_for_keys(store: Store, keys: Iterable[str]) -> list[str]:
+    """Rebuild the Parquet file of every day that the article-record keys among ``keys`` belong to."""
+    return [write_day_parquet(store, outlet, day) for outlet, day in days_of_keys(keys)]
+
+
 def write_run_parquet(store: Store, manifests: Iterable[dict]) -> list[str]:
     """Rebuild the Parquet file of every day the given runs added records to; returns the keys."""
-    days = sorted({day for manifest in manifests for day in days_in_manifest(manifest)})
-    return [write_day_parquet(store, outlet, day) for outlet, day in days]
+    return write_parquet_for_keys(store, (entry["key"] for manifest in manifests
+                                          for entry in manifest.get("files", [])))
 
 
 def _row(record: dict) -> dict:
@@ -102,4 +117,9 @@ def _row(record: dict) -> dict:
     row["authors"] = list(record.get("authors") or [])
     row["tags"] = list(record.get("tags") or [])
     row["extra"] = json.dumps(record.get("extra") or {}, ensure_ascii=False, sort_keys=True)
+    row["diff"] = None if record.get("diff") is None else json.dumps(record["diff"], ensure_ascii=False,
+                                                                      sort_keys=True)
+    # Records written before these fields existed are first versions of live articles.
+    row["version"] = record.get("version", 1)
+    row["status"] = record.get("status", "ok")
     return row

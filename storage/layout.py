@@ -6,7 +6,7 @@ names, dates): never from raw URL text.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 LAYOUT_VERSION = 1
 
@@ -49,6 +49,12 @@ def articles_key(outlet: str, when: datetime, run_id: str) -> str:
     _check(_SLUG, outlet, "outlet")
     _check(_RUN_ID, run_id, "run id")
     return f"articles/{outlet}/{_day(when)}/{run_id}.jsonl.gz"
+
+
+def parquet_key(outlet: str, day: date) -> str:
+    """``parquet/<outlet>/<yyyy>/<mm>/<dd>.parquet``: the day's article records as one table."""
+    _check(_SLUG, outlet, "outlet")
+    return f"parquet/{outlet}/{_day(day)}.parquet"
 
 
 def manifest_key(run_id: str) -> str:
