@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: install install-test test-tools demo serve test test-reliability screenshots eval golden bench clean
+.PHONY: install install-test install-replay test-tools demo serve test test-reliability screenshots eval golden bench clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,12 +21,20 @@ $(VENV)/.installed-test: $(VENV)/.installed
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
+# pywb, the replay tool the replay test drives, in its own venv: it pulls brotlipy,
+# which must not shadow the brotli package of the main venv.
+REPLAY_VENV := .venv-replay
+$(REPLAY_VENV)/bin/wayback:
+	$(PYTHON) -m venv $(REPLAY_VENV)
+	$(REPLAY_VENV)/bin/python -m pip install --quiet pywb==2.10.0
+install-replay: $(REPLAY_VENV)/bin/wayback
+
 ## One full archive pass over the offline replica of the six outlets into ./archive
 demo: install
 	$(VENV)/bin/newsarchive demo --store ./archive
 
 ## The whole test suite
-test: install-test test-tools
+test: install-test install-replay test-tools
 	$(PY) -m pytest -q
 
 ## Only the reliability suite (hostile servers, crash trials, S3 faults, security, config); part of `make test`

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextvars
 import json
+import os
 import secrets
 import shutil
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed, Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import Field
@@ -25,10 +27,14 @@ from pydantic import Field
 from flows import progress, run_state
 from flows.articles_file import write_records
 from flows.crawl_step import CrawlFailed, CrawlResult, run_crawl
+from flows.credentials import apply_s3_block
 from flows.dedup import Deduplicator
-from flows.extract import extract_warc
+from flows.parallel_extract import extract_warc_parallel
+from flows.fan_out import OUTLET_RUN_TIMEOUT_SECONDS, publish_outcome, run_outlet_deployment
 from flows.near_dup import index_from_state
+from flows import versions
 from flows.outcome import OutletOutcome
+from flows.parquet_export import write_parquet_for_keys, write_run_parquet
 from flows.records import RECORD_VERSION, ArticleRecord
 from flows.report import publish_artifacts
 from flows.syndication import assign_clusters, credited_slug
@@ -52,11 +58,22 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-@task(name="crawl outlet", task_run_name="crawl {outlet}")
+def _now_from_env() -> datetime | None:
+    """``NEWSARCHIVE_NOW`` (ISO 8601): a run's clock set by hand, to replay revisit schedules."""
+    text = os.environ.get("NEWSARCHIVE_NOW")
+    if not text:
+        return None
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+@task(name="crawl outlet", task_run_name="crawl {outlet}", cache_policy=NO_CACHE)
 def crawl_task(outlet: str, run_dir: Path, max_articles: int, seen: set[str], proxy: str | None,
-               delay: float | None) -> CrawlResult:
+               delay: float | None, revisits: list | None = None, validators: list | None = None,
+               now: datetime | None = None) -> CrawlResult:
     logger = get_run_logger()
-    result = run_crawl(outlet, run_dir / outlet, max_articles, seen, proxy=proxy, delay=delay)
+    result = run_crawl(outlet, run_dir / outlet, max_articles, seen, proxy=proxy, delay=delay,
+                       revisits=revisits or [], validators=validators or [], now=now)
     stats = result.stats
     progress.get().crawled(outlet, stats.get("fetched", 0))
     logger.info("%s: discovered %s, fetched %s article pages, %s requests, %s WARC file(s)",
@@ -65,12 +82,13 @@ def crawl_task(outlet: str, run_dir: Path, max_articles: int, seen: set[str], pr
     return result
 
 
-@task(name="extract WARC", task_run_name="extract {warc_path.name}")
+@task(name="extract WARC", task_run_name="extract {warc_path.name}", cache_policy=NO_CACHE)
 def extract_task(warc_path: Path) -> list[ArticleRecord]:
-    return list(extract_warc(warc_path))
+    return extract_warc_parallel(warc_path)  # in worker processes: extraction is the CPU-bound step
 
 
-@task(name="publish outlet", task_run_name="publish {outcome.slug}")
+# The spool holds locks and the store a client: nothing to hash for a cache key.
+@task(name="publish outlet", task_run_name="publish {outcome.slug}", cache_policy=NO_CACHE)
 def publish_task(outcome: OutletOutcome, crawl: CrawlResult, new_records: list[ArticleRecord],
                  signatures: dict[str, str], run_id: str, started: datetime, run_dir: Path,
                  spool: Spool) -> tuple[list[ArchivedArticle], list[SpoolEntry]]:
@@ -103,7 +121,13 @@ def publish_task(outcome: OutletOutcome, crawl: CrawlResult, new_records: list[A
     return archived, staged
 
 
-@task(name="upload spool", retries=2, retry_delay_seconds=[5, 30])
+# An outage is retried twice after these delays, then the files wait in the spool for the
+# next run. NEWSARCHIVE_UPLOAD_RETRY_DELAYS="5,30" (seconds) tunes it; tests make it short.
+UPLOAD_RETRY_DELAYS = [float(d) for d in os.environ.get("NEWSARCHIVE_UPLOAD_RETRY_DELAYS", "5,30").split(",") if d]
+
+
+@task(name="upload spool", retries=len(UPLOAD_RETRY_DELAYS), retry_delay_seconds=UPLOAD_RETRY_DELAYS,
+      cache_policy=NO_CACHE)
 def flush_task(spool: Spool, store: Store) -> int:
     """Upload the spool; files leave it only once the store confirmed their checksums."""
     result = spool.flush(store)
@@ -116,15 +140,18 @@ def flush_task(spool: Spool, store: Store) -> int:
 
 def _recover(workspace: Workspace, spool: Spool, store: Store, state: StateStore, logger) -> None:
     """Finish what an earlier, interrupted run left: upload its spool, then apply its state."""
-    if spool.pending():
-        logger.info("uploading %d file(s) left in the spool by an earlier run", len(spool.pending()))
+    left = [entry.key for entry in spool.pending()]
+    if left:
+        logger.info("uploading %d file(s) left in the spool by an earlier run", len(left))
         flush_task(spool, store)
+        write_parquet_for_keys(store, left)
     for run_id in run_state.apply_pending(workspace.pending, state):
         logger.info("completed the state commit of earlier run %s", run_id)
 
 
 def _state_location(store: str, state: str | None) -> str | Path:
-    return state or workspace_for(store).state_db
+    # NEWSARCHIVE_STATE lets workers keep a database password out of flow parameters.
+    return state or os.environ.get("NEWSARCHIVE_STATE") or workspace_for(store).state_db
 
 
 @flow(name="archive-outlet", flow_run_name="{outlet}", task_runner=ThreadPoolTaskRunner(max_workers=2))
@@ -137,9 +164,18 @@ def archive_outlet(
     replica: str | None = None,
     delay: float | None = None,
     state: str | None = None,
+    s3_block: str | None = None,
+    recover: bool = False,
+    revisit_after_days: list[int] = [1, 7, 30],  # noqa: B006 (a flow parameter, never mutated)
+    now: datetime | None = None,
 ) -> dict:
-    """Archive one outlet's new articles as part of run ``run_id``; return its outcome counts."""
+    """Archive one outlet's new articles as part of run ``run_id``; return its outcome counts.
+
+    ``recover`` first finishes what an interrupted run left in this process's
+    workspace (set when the outlet runs as its own deployment run, on any worker).
+    """
     logger = get_run_logger()
+    apply_s3_block(s3_block)
     target = open_store(store)
     workspace = workspace_for(store)
     spool = Spool(workspace.spool)
@@ -147,30 +183,47 @@ def archive_outlet(
     outcome = OutletOutcome(outlet)
     try:
         with StateStore(_state_location(store, state)) as db:
+            if recover:
+                _recover(workspace, spool, target, db, logger)
             seen = db.seen_urls(outlet) | run_state.pending_urls(workspace.pending, outlet)
+            due = db.due_revisits(outlet, now or _utc_now(), revisit_after_days)
+            revisited = {d.canonical_url for d in due}
             try:
-                crawl = crawl_task(outlet, run_dir, max_articles, seen, replica, delay)
+                crawl = crawl_task(outlet, run_dir, max_articles, seen, replica, delay, due,
+                                   list(db.validators(outlet).values()), now)
             except CrawlFailed as exc:
                 outcome.error = str(exc)
                 logger.error("%s: %s", outlet, exc)
                 progress.get().finished(outlet, 0, outcome.error)
+                publish_outcome(outlet, outcome.counts())
                 return Failed(message=f"{outlet}: {exc}", data=outcome.counts())
             outcome.absorb_crawl(crawl.stats)
             records: list[ArticleRecord] = []
             for future in extract_task.map(crawl.warc_paths):
                 records += future.result()
-            outcome.count_unextracted(len({r.url for r in records}))
-            split = Deduplicator(db.seen_urls(), db.owner_of_text).split(records)
+            outcome.count_unextracted(len({r.url for r in records if r.canonical_url not in revisited}))
+            split = Deduplicator(db.seen_urls(), db.owner_of_text).split(
+                [r for r in records if r.canonical_url not in revisited])  # revisits become versions
             outcome.new = len(split.new)
             outcome.duplicate = len(split.duplicates)
             outcome.duplicates = [{"url": r.url, "duplicate_of": of} for r, of in split.duplicates]
-            signatures = assign_clusters(index_from_state(db.signatures()), split.new)
+            signatures = assign_clusters(index_from_state(db.signatures() if split.new else ()), split.new)
             outcome.near_duplicate = sum(1 for r in split.new if r.cluster_id)
-            archived, staged = publish_task(outcome, crawl, split.new, signatures, run_id, started,
+            found = versions.new_versions(
+                due, [r for r in records if r.canonical_url in revisited], crawl.stats.get("captures", []),
+                versions.PreviousRecords(target), db.latest_versions(outlet) if due else {}, crawl.warc_paths,
+                _utc_now())
+            outcome.revisited, outcome.changed, outcome.gone = len(due), found.changed, found.gone
+            stored = split.new + found.records
+            archived, staged = publish_task(outcome, crawl, stored, signatures, run_id, started,
                                             run_dir, spool)
             outcome.files = [{"key": e.key, "size": e.size, "sha256": e.sha256} for e in staged]
+            changes = versions.state_changes(outlet, crawl.stats, crawl.warc_paths, started, run_id, stored,
+                                             revisited, outcome.failures)
             pending = run_state.write_pending(workspace.pending, f"{run_id}.{outlet}", run_id,
-                                              _iso(_utc_now()), layout.manifest_key(run_id), archived)
+                                              _iso(_utc_now()), layout.manifest_key(run_id),
+                                              versions.text_archived(archived, stored), changes.captures,
+                                              changes.versions, changes.validators)
             flush_task(spool, target)
             if not {e.key for e in staged} & {e.key for e in spool.pending()}:
                 run_state.apply_pending_file(pending, db)
@@ -178,12 +231,24 @@ def archive_outlet(
         outcome.error = str(exc)
         logger.error("%s: %s", outlet, exc)
         progress.get().finished(outlet, outcome.new, outcome.error)
+        publish_outcome(outlet, outcome.counts())
         return Failed(message=f"{outlet}: {exc}", data=outcome.counts())
     finally:
         shutil.rmtree(run_dir / outlet, ignore_errors=True)
     logger.info("%s: %d new, %d duplicate, %d near-duplicate, %d failed", outlet, outcome.new,
                 outcome.duplicate, outcome.near_duplicate, outcome.failed)
+    unseen = crawl.stats.get("discovered", 0) - crawl.stats.get("skipped_seen", 0)
+    if unseen > 0 and outcome.new == 0 and outcome.duplicate == 0:
+        # The feeds list new articles but none reached the archive: a silent
+        # breakage (pages failing, markup changed) that must alert like a failure.
+        outcome.error = (f"archived nothing although discovery found {unseen} unseen article(s); "
+                         f"{outcome.failed} failed" + (f", e.g. {outcome.failures[0]['reason']}" if outcome.failures else ""))
+        logger.error("%s: %s", outlet, outcome.error)
+        progress.get().finished(outlet, 0, outcome.error)
+        publish_outcome(outlet, outcome.counts())
+        return Failed(message=f"{outlet}: {outcome.error}", data=outcome.counts())
     progress.get().finished(outlet, outcome.new, None)
+    publish_outcome(outlet, outcome.counts())
     return outcome.counts()
 
 
@@ -196,18 +261,37 @@ def archive(
     delay: Annotated[float | None, Field(ge=0, description="seconds between requests to one outlet (default: the outlet's politeness)")] = None,
     state: Annotated[str | None, Field(description="state database URL, e.g. postgresql://... (default: SQLite in the store's workspace)")] = None,
     concurrency: Annotated[int, Field(ge=1, le=6, description="outlets archived at the same time")] = 3,
+    fan_out: Annotated[Literal["threads", "deployments"], Field(description="run outlets in this process, or as runs of the archive-outlet/fan-out deployment that any worker of the pool can take")] = "threads",
+    s3_block: Annotated[str | None, Field(description="name of a Secret block holding the S3 credentials (default: the AWS_* environment)")] = None,
+    revisit_after_days: Annotated[list[int], Field(description="fetch archived articles again this many days after publication, to catch edits and removals")] = [1, 7, 30],  # noqa: B006
+    now: Annotated[datetime | None, Field(description="the run's clock (default: NEWSARCHIVE_NOW, else the current time); for replaying schedules")] = None,
 ):
     """Archive new articles of ``outlets`` into ``store``; the result is the run manifest.
 
     The run is Failed (with the manifest as its data) when any outlet failed;
     the other outlets are archived all the same.
+
+    Args:
+        outlets: outlets to archive (default: all six)
+        max_articles: newest unseen articles to fetch per outlet
+        store: a directory, or s3://bucket/prefix
+        replica: HTTP proxy URL of an outlet replica, for offline runs
+        delay: seconds between requests to one outlet (default: the outlet's politeness)
+        state: state database URL, e.g. postgresql://... (default: NEWSARCHIVE_STATE, else SQLite in the store's workspace)
+        concurrency: outlets archived at the same time
+        fan_out: "threads" runs the outlets in this run's process; "deployments" runs each as a run of archive-outlet/fan-out, which any worker of the pool can take
+        s3_block: name of a Secret block holding the S3 credentials (default: the workers' AWS_* variables)
+        revisit_after_days: fetch archived articles again this many days after publication, to catch edits and removals
+        now: the run's clock (default: NEWSARCHIVE_NOW, else the current time); for replaying schedules
     """
     logger = get_run_logger()
     slugs = list(dict.fromkeys(outlets or SLUGS))
+    apply_s3_block(s3_block)
     target = open_store(store)
     workspace = workspace_for(store)
     spool = Spool(workspace.spool)
-    started = _utc_now()
+    now = now or _now_from_env()
+    started = now or _utc_now()
     run_id = layout.new_run_id(started, secrets.token_hex(4))
     with StateStore(_state_location(store, state)) as db:
         _recover(workspace, spool, target, db, logger)
@@ -215,7 +299,14 @@ def archive(
     progress.get().start(slugs)
 
     def one(slug: str) -> dict:
-        result = archive_outlet(slug, run_id, started, max_articles, store, replica, delay, state, return_state=True)
+        if fan_out == "deployments":
+            return run_outlet_deployment(
+                {"outlet": slug, "run_id": run_id, "started": _iso(started), "max_articles": max_articles,
+                 "store": store, "replica": replica, "delay": delay, "state": state, "s3_block": s3_block,
+                 "recover": True, "revisit_after_days": list(revisit_after_days),
+                 "now": _iso(now) if now else None}, OUTLET_RUN_TIMEOUT_SECONDS)
+        result = archive_outlet(slug, run_id, started, max_articles, store, replica, delay, state, s3_block,
+                                revisit_after_days=list(revisit_after_days), now=now, return_state=True)
         return result.result(raise_on_failure=False)
 
     with ThreadPoolExecutor(max_workers=concurrency) as pool:  # each subflow in its own thread and context
@@ -240,6 +331,7 @@ def archive(
     spool.stage(layout.manifest_key(run_id), manifest_path)
     try:
         flush_task(spool, target)
+        write_run_parquet(target, [manifest])  # the days this run wrote records for
     except StoreError as exc:
         manifest["error"] = str(exc)
     shutil.rmtree(workspace.run_dir(run_id), ignore_errors=True)

@@ -68,7 +68,7 @@ def _open_store(uri: str):
     from storage.store import StoreError, open_store
 
     try:
-        return open_store(uri)
+        return open_store(uri, read_only=True)
     except StoreError as exc:
         raise CliError(str(exc)) from None
 

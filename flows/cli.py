@@ -23,11 +23,14 @@ class CliError(Exception):
         self.status = status
 
 
-def _prefect_defaults() -> None:
+def _prefect_defaults(verbose: bool = False) -> None:
     # Before prefect is imported: no telemetry (it also causes "database is locked"
-    # noise), and only warnings on the console (the CLI prints its own summary).
+    # noise); a temporary server that may start slowly on a loaded machine; and
+    # Prefect's log lines off the console unless asked for (the CLI prints its own
+    # one-line errors and summary; the logs still reach the Prefect server and UI).
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "INFO" if verbose else "CRITICAL")
 
 
 def _positive_int(text: str) -> int:
@@ -45,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="newsarchive",
         description="Archive six news outlets: WARC captures, clean article text, dedup, one bucket layout.",
     )
+    parser.add_argument("-v", "--verbose", action="store_true", help="show the flow's log lines on the console")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     demo = commands.add_parser("demo", help="one full archive pass over the offline replica",
@@ -131,8 +135,8 @@ def _check_store(uri: str) -> str:
 
 
 def _archive(outlets: list[str], store: str, max_articles: int, replica: str | None, delay: float | None,
-             state: str | None = None) -> dict:
-    _prefect_defaults()
+             state: str | None = None, verbose: bool = False) -> dict:
+    _prefect_defaults(verbose)
     from flows import progress
     from flows.archive import archive
     from flows.summary import ProgressBar
@@ -143,9 +147,9 @@ def _archive(outlets: list[str], store: str, max_articles: int, replica: str | N
     previous = progress.install(bar)
     try:
         with bar:
-            state = archive(outlets=outlets, max_articles=max_articles, store=store, replica=replica,
+            final = archive(outlets=outlets, max_articles=max_articles, store=store, replica=replica,
                             delay=delay, state=state, return_state=True)
-        result = state.result(raise_on_failure=False)
+        result = final.result(raise_on_failure=False)
     finally:
         progress.install(previous)
     if isinstance(result, (StoreError, StateError)):
@@ -162,7 +166,9 @@ def _report(manifest: dict) -> int:
     errors = [(slug, o["error"]) for slug, o in manifest["outlets"].items() if o.get("error")]
     for slug, error in errors:
         print(f"newsarchive: error: {slug}: {error}", file=sys.stderr)
-    return EXIT_FAILED if errors else 0
+    if manifest.get("error") and not errors:
+        print(f"newsarchive: error: {manifest['error']}", file=sys.stderr)
+    return EXIT_FAILED if errors or manifest.get("error") else 0
 
 
 def _cmd_demo(args) -> int:
@@ -172,7 +178,8 @@ def _cmd_demo(args) -> int:
     _check_store(args.store)
     try:
         with running_replica(args.articles_per_outlet, seed=args.seed) as proxy:
-            manifest = _archive(outlets, args.store, args.articles_per_outlet, proxy, delay=0, state=args.state)
+            manifest = _archive(outlets, args.store, args.articles_per_outlet, proxy, delay=0, state=args.state,
+                                verbose=args.verbose)
     except ReplicaUnavailable as exc:
         raise CliError(str(exc), EXIT_FAILED) from None
     return _report(manifest)
@@ -181,7 +188,8 @@ def _cmd_demo(args) -> int:
 def _cmd_run(args) -> int:
     outlets = _check_outlets(args.outlets)
     _check_store(args.store)
-    return _report(_archive(outlets, args.store, args.max_articles, args.proxy, args.delay, args.state))
+    return _report(_archive(outlets, args.store, args.max_articles, args.proxy, args.delay, args.state,
+                            verbose=args.verbose))
 
 
 def _cmd_extract(args) -> int:
@@ -202,4 +210,8 @@ def _cmd_extract(args) -> int:
 _COMMANDS = {"demo": _cmd_demo, "run": _cmd_run, "extract": _cmd_extract}
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Through the installed module, so ``python -m flows.cli`` and the console script
+    # share one CliError class with the command modules that import it.
+    from flows.cli import main as installed_main
+
+    sys.exit(installed_main())

@@ -21,10 +21,14 @@ _CHUNK = 1024 * 1024
 
 
 class LocalStore:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, read_only: bool = False) -> None:
         self.root = Path(root).expanduser().absolute()
         self.uri = str(self.root)
-        _check_writable(self.root)
+        if read_only:
+            if not self.root.is_dir():
+                raise StoreError(f"store directory {self.root} does not exist")
+        else:
+            _check_writable(self.root)
 
     def put_file(self, key: str, path: Path, *, overwrite: bool = False) -> ObjectInfo:
         try:

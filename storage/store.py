@@ -75,18 +75,17 @@ def sha256_stream(fh: BinaryIO) -> str:
     return digest.hexdigest()
 
 
-def open_store(uri: str) -> Store:
-    """``./archive``, ``/abs/dir``, ``file:///dir`` -> local; ``s3://bucket/prefix`` -> S3."""
+def open_store(uri: str, *, read_only: bool = False) -> Store:
+    """``./archive``, ``/abs/dir``, ``file:///dir`` -> local; ``s3://bucket/prefix`` -> S3.
+
+    ``read_only``: a local directory need only exist (archives on read-only media).
+    """
     if uri.startswith("s3://"):
         from storage.s3 import S3Store
 
         return S3Store.from_uri(uri)
-    if uri.startswith("file://"):
-        from storage.local import LocalStore
-
-        return LocalStore(Path(uri[len("file://"):]))
-    if "://" in uri or not uri.strip():
+    if "://" in uri.removeprefix("file://") or not uri.strip():
         raise StoreError(f"unsupported store URI {uri!r}: use a directory or s3://bucket/prefix")
     from storage.local import LocalStore
 
-    return LocalStore(Path(uri))
+    return LocalStore(Path(uri.removeprefix("file://")), read_only=read_only)

@@ -122,7 +122,7 @@ def test_get_from_s3_is_byte_identical_to_the_warc_payload(s3_demo, s3_env, seaw
 def test_a_run_during_an_outage_keeps_its_files_and_the_next_run_uploads_them(seaweed, s3_env, tmp_path,
                                                                             monkeypatch):
     uri = f"s3://{seaweed.bucket}/outage-{secrets.token_hex(4)}"
-    env = s3_cli_env(seaweed, tmp_path)
+    env = {**s3_cli_env(seaweed, tmp_path), "NEWSARCHIVE_UPLOAD_RETRY_DELAYS": "1,2"}
     args = ("demo", "--store", uri, "--articles-per-outlet", str(DEMO_ARTICLES), "--outlets", "sputnik")
     seaweed.stop()
     try:
