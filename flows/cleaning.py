@@ -1,8 +1,9 @@
-"""Applying an outlet's extraction rules: structural pruning first, text patterns second.
+"""Applying an outlet's extraction rules around trafilatura.
 
-Structural prunes remove page furniture (credits, appeals, related links, comment
-forms) from the lxml tree before any text is read; paragraph patterns then catch
-what markup alone cannot (a disclaimer typed into the article body).
+Before trafilatura: the outlet's article container is copied into a small document of
+its own (``article_document``), and the rule's XPath prunes go to trafilatura's
+``prune_xpath`` hook. After it: paragraph patterns remove what markup could not (a
+disclaimer typed into the article body), and credit lines become metadata.
 """
 from __future__ import annotations
 
@@ -14,6 +15,13 @@ from functools import lru_cache
 from lxml import etree, html
 
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u2009\u202f]+")
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote dd div dl dt figure footer h1 h2 h3 h4 h5 h6 header "
+    "hr li main ol p pre section table tbody td th thead tr ul".split()
+)
+_SECTIONING_TAGS = frozenset("article div main section".split())  # may hold loose text runs
+_LAYOUT_CHILD_TAGS = frozenset("p h1 h2 h3 h4 h5 h6 div blockquote table".split())  # not inside a text list
+_SKIP_TAGS = frozenset("script style noscript template iframe form button select input textarea svg object embed".split())
 
 
 @lru_cache(maxsize=512)
@@ -21,36 +29,18 @@ def compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE | re.UNICODE)
 
 
-def remove_element(element: etree._Element) -> None:
-    """Remove ``element`` but keep its tail text, which belongs to the parent."""
-    parent = element.getparent()
-    if parent is None:
-        return
-    tail = element.tail
-    if tail and tail.strip():
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(element)
+def article_document(tree: html.HtmlElement, body_xpath: str) -> html.HtmlElement | None:
+    """A new document holding only the containers matched by ``body_xpath``, ready for trafilatura.
 
-
-def prune(tree: html.HtmlElement, xpaths: Iterable[str]) -> int:
-    """Remove every node matched by any of ``xpaths``; returns how many went."""
-    removed = 0
-    for xpath in xpaths:
-        for element in tree.xpath(xpath):
-            if isinstance(element, etree._Element) and element.getparent() is not None:
-                remove_element(element)
-                removed += 1
-    return removed
-
-
-def select_body(tree: html.HtmlElement, body_xpath: str) -> html.HtmlElement | None:
-    """A new document holding only the nodes matched by ``body_xpath``, in page order.
-
-    A node inside an already selected node is skipped so nothing is taken twice.
+    The containers (say a lead and the text below it) go, in page order, into one
+    ``<article itemprop="articleBody">`` so that trafilatura takes all of them as the main
+    content: left as they were, it would pick the first container it recognises (often
+    the one marked ``itemprop="articleBody"``) and drop a lead beside it. The containers
+    lose their own attributes, which served only to find them. Loose text in a container
+    (a lead that is a bare ``<div>`` of text) becomes a ``<p>``: trafilatura reads
+    paragraphs, not bare divs; a list used as layout becomes blocks. A node inside an
+    already chosen node is not taken twice.
+    Returns None when no container matches.
     """
     matches = [m for m in tree.xpath(body_xpath) if isinstance(m, etree._Element)]
     if not matches:
@@ -60,12 +50,68 @@ def select_body(tree: html.HtmlElement, body_xpath: str) -> html.HtmlElement | N
         if not any(c in chosen for c in element.iterancestors()):
             chosen.append(element)
     document = html.Element("html")
-    body = etree.SubElement(document, "body")
+    article = etree.SubElement(etree.SubElement(document, "body"), "article", itemprop="articleBody")
     for element in chosen:
-        copy = deepcopy(element)
-        copy.tail = None
-        body.append(copy)
+        container = deepcopy(element)
+        container.tail = None
+        container.attrib.clear()
+        _unlist_layout_lists(container)
+        if container.tag in _SECTIONING_TAGS:
+            _wrap_loose_text(container)
+        article.append(container)
     return document
+
+
+def _unlist_layout_lists(root: etree._Element) -> None:
+    """Turn lists whose items hold paragraphs or headings (live-update feeds) into plain blocks.
+
+    Trafilatura writes a list item as one line, which would run an update's headline and
+    paragraphs together; such a list is layout, its items are sections of the article.
+    """
+    for item in list(root.iter("li")):
+        if any(isinstance(child.tag, str) and child.tag in _LAYOUT_CHILD_TAGS for child in item.iterdescendants()):
+            item.tag = "div"
+            parent = item.getparent()
+            if parent is not None and parent.tag in ("ul", "ol"):
+                parent.tag = "div"
+
+
+def _is_block(element: etree._Element) -> bool:
+    return isinstance(element.tag, str) and (element.tag in _BLOCK_TAGS or element.tag in _SKIP_TAGS)
+
+
+def _wrap_loose_text(container: etree._Element) -> None:
+    """Gather each run of text and inline elements lying directly in ``container`` into a ``<p>``."""
+    children = list(container)
+    text, container.text = container.text, None
+    for child in children:
+        container.remove(child)
+    paragraph: etree._Element | None = None
+
+    def add_text(value: str | None) -> None:
+        nonlocal paragraph
+        if not value:
+            return
+        if paragraph is None:
+            if not value.strip():
+                return  # whitespace between blocks
+            paragraph = etree.SubElement(container, "p")
+        if len(paragraph):
+            paragraph[-1].tail = (paragraph[-1].tail or "") + value
+        else:
+            paragraph.text = (paragraph.text or "") + value
+
+    add_text(text)
+    for child in children:
+        tail, child.tail = child.tail, None
+        if _is_block(child):
+            container.append(child)
+            paragraph = None
+        else:
+            if paragraph is None:
+                paragraph = etree.SubElement(container, "p")
+            paragraph.append(child)
+        add_text(tail)
 
 
 def normalize_space(text: str) -> str:
@@ -111,7 +157,7 @@ def find_credit(tree: html.HtmlElement, patterns: Iterable[str]) -> str | None:
     regexes = [compiled(p) for p in patterns]
     if not regexes:
         return None
-    for line in block_texts(tree):
+    for line in page_lines(tree):
         for regex in regexes:
             match = regex.search(line)
             if match and match.group(1).strip():
@@ -119,20 +165,11 @@ def find_credit(tree: html.HtmlElement, patterns: Iterable[str]) -> str | None:
     return None
 
 
-# --- reading a known article container ------------------------------------------------
+def page_lines(root: etree._Element) -> list[str]:
+    """The text of ``root`` as lines: one per block element or ``<br>``-separated line.
 
-_BLOCK_TAGS = frozenset(
-    "address article aside blockquote dd div dl dt figure footer h1 h2 h3 h4 h5 h6 header "
-    "hr li main ol p pre section table tbody td th thead tr ul".split()
-)
-_SKIP_TAGS = frozenset("script style noscript template iframe form button select input textarea svg object embed".split())
-
-
-def block_texts(container: etree._Element) -> list[str]:
-    """The paragraphs of an article container: one per block element or ``<br>``-separated line.
-
-    Used instead of trafilatura's heuristics when an outlet rule names the container:
-    everything left in it after pruning is body, including a short lead.
+    Credit lines ("The original source of this article is ...") sit in page furniture
+    that trafilatura rightly leaves out, so they are looked for here, on the whole page.
     """
     blocks: list[str] = []
     line: list[str] = []
@@ -161,6 +198,6 @@ def block_texts(container: etree._Element) -> list[str]:
         if element.tail:
             line.append(element.tail)
 
-    walk(container)
+    walk(root)
     flush()
     return blocks

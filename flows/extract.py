@@ -1,9 +1,10 @@
 """Turn archived HTML into clean article text and metadata.
 
-Known outlets: the rule version in force on the page's date (capture date, else
-publication date) prunes the furniture and names the article container, whose
-blocks are the body; when the container is missing, trafilatura reads the pruned
-page. Paragraph patterns then remove what markup could not, and credit lines become
+Trafilatura extracts every body. Known outlets: the rule version in force on the
+page's date (capture date, else publication date) names the article container, which
+is copied into a document of its own, and XPath prunes that trafilatura applies
+before it reads that document (the whole page when the container is missing);
+paragraph patterns then remove what markup could not, and credit lines become
 ``original_source``. Unknown hosts: trafilatura alone, with the settings that scored
 best on the article-extraction benchmark.
 """
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -21,15 +21,7 @@ import trafilatura
 from lxml import html as lxml_html
 from trafilatura.utils import load_html
 
-from flows.cleaning import (
-    apply_paragraph_rules,
-    block_texts,
-    find_credit,
-    paragraphs,
-    prune,
-    select_body,
-    strip_spans,
-)
+from flows.cleaning import apply_paragraph_rules, article_document, find_credit, paragraphs, strip_spans
 from flows.metadata import extract_page_metadata, extract_published
 from flows.metric import tokens
 from flows.records import ArticleRecord, normalized_text_hash
@@ -64,9 +56,9 @@ class ExtractedArticle:
 
 
 def _trafilatura_text(tree: lxml_html.HtmlElement, url: str | None, **options) -> str:
-    # trafilatura cleans the tree it is given in place: always hand it a copy.
+    # trafilatura works on a copy of an element it is given: the caller's tree stays as it was.
     text = trafilatura.extract(
-        deepcopy(tree), url=url, include_comments=False, include_tables=True, output_format="txt", **options
+        tree, url=url, include_comments=False, include_tables=True, output_format="txt", **options
     )
     return text or ""
 
@@ -111,16 +103,16 @@ def _rules_day(tree: lxml_html.HtmlElement, url: str, fetched_at: datetime | Non
 
 
 def outlet_text(tree: lxml_html.HtmlElement, url: str, rules: ExtractionRules) -> str:
-    work = deepcopy(tree)
-    prune(work, rules.prune_xpaths)
-    body = select_body(work, rules.body_xpath) if rules.body_xpath else None
-    if body is not None:
-        # The container is known to be the article: everything left in it is body
-        # (trafilatura's heuristics would drop a short lead or stop at itemprop=articleBody).
-        found = block_texts(body)
-    else:
-        found = paragraphs(generic_text(work, url))
-    kept = strip_spans(found, rules.original_source_patterns)
+    """The body of a known outlet's page: trafilatura on the pruned container, then the paragraph rules."""
+    prune_xpath = list(rules.prune_xpaths) or None
+    document = article_document(tree, rules.body_xpath) if rules.body_xpath else None
+    if document is not None:
+        # fast: the document is the article already; comparing with trafilatura's fallback
+        # extractors would only cost time (and run them a second time).
+        text = _trafilatura_text(document, url, prune_xpath=prune_xpath, fast=True)
+    else:  # a markup the rules do not know yet: trafilatura looks for the article on the page
+        text = _trafilatura_text(tree, url, prune_xpath=prune_xpath)
+    kept = strip_spans(paragraphs(text), rules.original_source_patterns)
     kept = apply_paragraph_rules(kept, rules.drop_paragraphs, rules.stop_paragraphs)
     return "\n\n".join(kept)
 
@@ -139,7 +131,7 @@ def extract_html(html: bytes | str, url: str, fetched_at: datetime | None = None
         rules = outlet.rules_for(_rules_day(tree, url, fetched_at))
         text = outlet_text(tree, url, rules)
         credit = find_credit(tree, rules.original_source_patterns)
-    meta = extract_page_metadata(deepcopy(tree), url, rules, outlet.language if outlet else None)
+    meta = extract_page_metadata(tree, url, rules, outlet.language if outlet else None)
     text = without_headline(text, meta.title)
     if len(tokens(text)) < MIN_ARTICLE_WORDS:
         return None

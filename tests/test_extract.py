@@ -155,3 +155,33 @@ def test_a_day_only_date_is_midnight_utc_and_says_so() -> None:
     assert article.published == "2024-03-12T00:00:00+00:00"
     assert article.extra["published_precision"] == "day"
     assert article.extra["published_offset_assumed"] == "UTC"
+
+
+# --- dates without metadata ------------------------------------------------------------
+
+_UNDATED_BODY = "".join(
+    f"<p>Paragraph {i} says what the ministry said about the talks on the border and what comes next.</p>"
+    for i in range(8)
+)
+
+
+@pytest.mark.parametrize(
+    ("url", "html"),
+    [
+        # no date anywhere in the markup: htmldate reads it from the URL
+        ("https://news.example.org/2024/03/12/talks-on-the-border",
+         f"<html><head><title>Talks</title></head><body><article>{_UNDATED_BODY}</article></body></html>"),
+        # a known outlet's page stripped of its metadata: htmldate reads the printed date
+        ("https://www.globalresearch.ca/talks-on-the-border/5812345",
+         "<html><head><title>Talks</title></head><body><div class='entry-content'>"
+         f"<p class='meta'>Posted 12 March 2024</p>{_UNDATED_BODY}</div></body></html>"),
+    ],
+)
+def test_without_date_metadata_htmldate_dates_the_page(url: str, html: str) -> None:
+    from htmldate import find_date
+
+    assert find_date(html, extensive_search=True, original_date=True, url=url) == "2024-03-12"
+    article = extract_html(html, url)
+    assert article.published == "2024-03-12T00:00:00+00:00"  # timezone-aware, midnight UTC
+    assert article.extra["published_precision"] == "day"
+    assert article.extra["published_offset_assumed"] == "UTC"

@@ -29,7 +29,7 @@ OUTLET = Outlet(
             drop_paragraphs=(
                 r"^\s*(?:editor[’']?s choice|news|most viewed|day week month|in focus|gallery|photo|film|comments|send)\s*$",
                 r"^\s*\*?\s*(?:name|email|text)\s*:\s*$",
-                r"^\s*alwaght\s*\|\s*news\s*&\s*analysis",
+                r"^\s*alwaght\s*[|\-–—]\s*news\s*(?:&|and)\s*analysis",
             ),
         ),
     ),

@@ -21,10 +21,10 @@ OUTLET = Outlet(
             tag_xpaths=('//div[contains(@class, "tags")]//a',),
             stop_paragraphs=(r"^\s*legal disclaimer\s*:?",),
             drop_paragraphs=(
-                r"menafn provides the information\s*[“\"']?\s*as is",
+                r"menafn provides the information\s*[“”‘’\"']?\s*as is",
                 r"^\s*menafn\s*[-–—]\s*middle east north africa financial network",
                 r"^\s*subscribe to our newsletter",
-                r"^\s*copyright\s*©.{0,30}menafn",
+                r"^\s*copyright\b.{0,30}\bmenafn\b",
             ),
             # "(MENAFN- Source) First sentence...": the dateline credits the original outlet.
             # The source's name may hold one parenthesis of its own: "Kuwait News Agency (KUNA)".

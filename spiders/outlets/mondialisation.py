@@ -1,17 +1,23 @@
 """Mondialisation.ca, the French edition of Global Research."""
 from spiders.outlet import ExtractionRules, Outlet, Politeness
-from spiders.outlets.globalresearch import AUTHOR_XPATHS, BODY_XPATH, PRUNE_XPATHS
+from spiders.outlets.globalresearch import AUTHOR_XPATHS, BODY_XPATH, PRUNE_XPATHS, byline
 from spiders.outlets.southfront import APPEALS as SOUTH_FRONT_APPEALS, PHOTO_CREDITS
 
 # The French edition's furniture (it also shows English pieces with the English lines).
-_DISCLAIMER = r"^\s*(?:avis de non-responsabilit[ée]|disclaimer)\s*:"
+_DISCLAIMER = r"^\s*(?:avis de non[-\s]?responsabilit[ée]|disclaimer)\s*:"
 _CREDITS = (
     r"^\s*(?:r[ée]gion|th[èe]me|dossier|region|theme|in-depth report)\s*:",
-    r"^\s*(?:mondialisation\.ca|global research),\s+(?:le\s+)?\d{1,2}\s+\w+\.?\s+\d{4}\s*$",
-    r"^\s*(?:par|by)\s+[^.!?]{1,80}$",
+    # "Mondialisation.ca, le 1er mars 2025", "Global Research, March 3, 2025"
+    r"^\s*(?:mondialisation\.ca|global research),\s+(?:le\s+)?"
+    r"(?:\d{1,2}(?:er)?\s+\w+\.?|\w+\.?\s+\d{1,2}),?\s+\d{4}\s*$",
+    byline("par", "by"),
     r"^\s*articles?\s+(?:par|by)\s*:",
-    r"^\s*copyright\s*(?:©|\(c\)|&copy;)",
+    r"^\s*copyright\s*(?:©|\(c\)|&copy;|(?:19|20)\d\d\b)",
+    r"^\s*article original en anglais\s*:",
+    # the translator's credit: "Traduit par Maya pour Mondialisation.ca" (a dot only inside a name)
+    r"^\s*(?:traduit(?:e)?\s+(?:de l[’']anglais\s+)?par|traduction\s*:)(?:[^.!?]|\.(?=\w)){0,80}$",
     r"^\s*(?:commentez|comment on) .{0,40}(?:facebook|mondialisation|global research)",
+    r"^\s*suivez-nous sur (?:facebook|twitter|instagram|telegram)\b",
     r"^\s*devenez membre",
     r"^\s*become a member of global research",
     r"centre de recherche sur la mondialisation (?:\(crm\) )?(?:accorde|se d[ée]gage)",

@@ -5,7 +5,7 @@ from spiders.outlet import ExtractionRules, Outlet, Politeness
 APPEALS = (
     r"please support (?:the|our) project",
     r"our work (?:wouldn[’']?t|would not) be possible without your help",
-    r"^\s*subscribe (?:to )?our channel",
+    r"^\s*subscribe (?:to )?our (?:\w+\s+)?channel",
     r"^\s*visit us\s*:?\s*$",
     r"^\s*follow us on social media",
     r"^\s*our info-?partners",
@@ -13,7 +13,11 @@ APPEALS = (
     r"days left to allocate southfront",
     r"enable javascript to view the comments",
 )
-PHOTO_CREDITS = (r"^\s*©", r"^[^|]{1,200}\|\s*©")  # "Caption | © Agency"
+PHOTO_CREDITS = (
+    r"^\s*©",
+    r"^[^|]{1,200}\|\s*©",  # "Caption | © Agency"
+    r"^\s*click to see (?:the )?full[- ]size (?:image|map|photo|version)",
+)
 
 OUTLET = Outlet(
     slug="southfront",

@@ -14,10 +14,11 @@ _DROPS = (
     r"^\s*©\s*\S.{0,80}$",  # a lone photo credit: "© AFP 2017/ ...", "© Sputnik / ..."
     r"^\s*get short url\s*$",
     r"never miss a story again",
-    r"^\s*(?:subscribe|follow)\b.{0,40}(?:telegram|twitter|facebook|google news)",
-    r"^\s*follow sputnik[’']?s? live feed",
+    # "Subscribe to Sputnik's Telegram", "Follow us on Twitter"; not "Follow-up talks on Telegram ..."
+    r"^\s*(?:subscribe to|follow|join)\s+(?:us|our|sputnik)\b.{0,40}(?:telegram|twitter|facebook|google news)",
+    r"^\s*(?:follow|check out) sputnik[’']?s? live (?:feed|blog|coverage)",
     r"^\s*we[’']?d love to get your feedback",
-    r"views and opinions expressed in (?:the|this) article do not necessarily reflect",
+    r"views and opinions expressed (?:in|by) [^.]{0,60}do not necessarily reflect",
 )
 _B_ARTICLE_PRUNES = (
     f'//*[{_cls("b-inject")}]',  # inline media and "also read" boxes, with their credits
