@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,13 +23,18 @@ class ReplicaUnavailable(Exception):
 
 @contextmanager
 def running_replica(articles_per_outlet: int, seed: int = 1, epoch: int = 0, latency_ms: int = 0,
-                    startup_timeout: float = 60.0) -> Iterator[str]:
-    """Yield the replica's proxy URL (``http://127.0.0.1:<port>``) while it runs."""
+                    startup_timeout: float = 60.0, faults: Sequence[str] = ()) -> Iterator[str]:
+    """Yield the replica's proxy URL (``http://127.0.0.1:<port>``) while it runs.
+
+    ``faults``: hostile-server specs such as ``"sputnikglobe.com/*=500"`` (the
+    replica's ``--fault`` option).
+    """
     if not (PROJECT_ROOT / "tests" / "replica" / "__main__.py").exists():
         raise ReplicaUnavailable("the outlet replica is not here: run the demo from a source checkout")
     command = [sys.executable, "-m", "tests.replica", "serve", "--port", "0",
                "--articles-per-outlet", str(articles_per_outlet), "--seed", str(seed),
                "--epoch", str(epoch), "--latency-ms", str(latency_ms)]
+    command += [f"--fault={spec}" for spec in faults]
     proc = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
     try:

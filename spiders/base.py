@@ -265,6 +265,7 @@ class OutletSpider(SitemapSpider):
             self._read_feed(response)
         except etree.XMLSyntaxError as error:
             logger.warning("Ignoring invalid feed %s: %s", response.url, error)
+            self.discovery_failures.append({"url": response.url, "reason": f"invalid feed: {error}"})
 
     def _read_feed(self, response: Response) -> None:
         for item in xmliter_lxml(response, "item"):  # RSS 2.0

@@ -47,7 +47,7 @@ RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
 # Give up on slow or huge responses rather than stall the crawl.
-DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_TIMEOUT = float(os.environ.get("NEWSARCHIVE_DOWNLOAD_TIMEOUT") or 30)
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 
@@ -63,6 +63,9 @@ JOBDIR = None
 # (which runs code sent to it) stay off.
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
+
+# Never reach private, loopback or link-local addresses, nor hosts off the outlet's domains.
+DOWNLOADER_MIDDLEWARES = {"spiders.safety.AddressGuard": 760}
 
 # Every HTTP exchange is written to WARC by this extension.
 EXTENSIONS = {

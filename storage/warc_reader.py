@@ -7,6 +7,7 @@ what an HTTP Range read or a CDXJ index needs.
 """
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,6 +16,11 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
+
+logger = logging.getLogger(__name__)
+
+# Above the crawler's download limit (20 MiB): larger bodies never came from an accepted download.
+MAX_BODY_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -93,15 +99,24 @@ def iter_records(path: str | os.PathLike) -> Iterator[WarcRecord]:
             )
 
 
-def iter_responses(path: str | os.PathLike) -> Iterator[WarcResponse]:
-    """The ``response`` records of a WARC file, bodies content-decoded."""
+def iter_responses(path: str | os.PathLike, max_body: int = MAX_BODY_BYTES) -> Iterator[WarcResponse]:
+    """The ``response`` records of a WARC file, bodies content-decoded.
+
+    A response whose decoded body exceeds ``max_body`` bytes is skipped (and
+    logged): a gzip bomb, a few hundred kilobytes as stored, must not be
+    inflated into memory. The crawler refuses such responses too.
+    """
     name = Path(path).name
     with open(path, "rb") as handle:
         records = ArchiveIterator(handle)
         for record in records:
             if record.rec_type != "response" or not record.http_headers:
                 continue
-            body = record.content_stream().read()
+            body = record.content_stream().read(max_body + 1)
+            if len(body) > max_body:
+                logger.warning("skipping %s in %s: body over %d bytes decoded",
+                               record.rec_headers.get_header("WARC-Target-URI"), name, max_body)
+                continue
             yield WarcResponse(
                 url=record.rec_headers.get_header("WARC-Target-URI"),
                 date=parse_warc_date(record.rec_headers.get_header("WARC-Date")),

@@ -21,14 +21,22 @@ def main(argv: list[str] | None = None) -> int:
         if name == "serve":
             command.add_argument("--port", type=int, default=0)
             command.add_argument("--latency-ms", type=float, default=0.0)
+            command.add_argument("--fault", action="append", default=[], metavar="SPEC",
+                                 help="HOST[/PATH]=KIND[:OPTIONS], repeatable (see tests/replica/faults.py)")
         else:
             command.add_argument("--outlet", choices=SLUGS)
     args = parser.parse_args(argv)
 
     if args.command == "serve":
+        from tests.replica.faults import FaultSpecError, parse_fault
         from tests.replica.server import serve
 
-        serve(args.articles_per_outlet, args.seed, args.epoch, args.port, args.latency_ms, args.new_per_epoch)
+        for spec in args.fault:
+            try:
+                parse_fault(spec)
+            except FaultSpecError as exc:
+                parser.error(str(exc))
+        serve(args.articles_per_outlet, args.seed, args.epoch, args.port, args.latency_ms, args.new_per_epoch, args.fault)
         return 0
 
     from tests.replica.catalogue import Replica

@@ -43,10 +43,13 @@ class RunningReplica:
 
 
 @contextlib.contextmanager
-def running_replica(articles_per_outlet: int, seed: int = 1, epoch: int = 0, latency_ms: float = 0) -> Iterator[RunningReplica]:
+def running_replica(articles_per_outlet: int, seed: int = 1, epoch: int = 0, latency_ms: float = 0,
+                    faults: list[str] = ()) -> Iterator[RunningReplica]:
+    """``faults``: specs as for ``--fault`` (``HOST[/PATH]=KIND[:OPTIONS]``, see tests.replica.faults)."""
     command = [sys.executable, "-m", "tests.replica", "serve", "--port", "0",
                "--articles-per-outlet", str(articles_per_outlet), "--seed", str(seed), "--epoch", str(epoch),
                "--latency-ms", str(latency_ms)]
+    command += [f"--fault={spec}" for spec in faults]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
     process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, text=True)
     try:

@@ -12,15 +12,18 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 from tests.replica.catalogue import Replica
+from tests.replica.faults import FaultTable, act, request_host_target
 from tests.replica.site import Site
 
 MAX_HEAD = 64 * 1024
 
 
 class ReplicaServer:
-    def __init__(self, site: Site, latency: float = 0.0, workers: int = 4):
+    def __init__(self, site: Site, latency: float = 0.0, workers: int = 4, faults: FaultTable | None = None):
         self.site = site
         self.latency = latency
+        self.faults = faults or FaultTable([])
+        self.port = 0
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="replica-render")
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -45,6 +48,11 @@ class ReplicaServer:
                 length = int(headers.get("content-length", "0") or 0)
                 if length:
                     await reader.readexactly(length)
+                fault = self.faults.match(*request_host_target(target, headers)) if self.faults else None
+                if fault is not None:
+                    if not await act(fault, self.site, method, target, headers, reader, writer, self.port):
+                        break
+                    continue
                 response = await loop.run_in_executor(self.executor, self.site.respond, method, target, headers)
                 if self.latency:
                     await asyncio.sleep(self.latency)
@@ -64,7 +72,7 @@ class ReplicaServer:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        bound = server.sockets[0].getsockname()[1]
+        bound = self.port = server.sockets[0].getsockname()[1]
         if ready:
             ready(bound)
         warming = loop.run_in_executor(self.executor, self.site.warm)
@@ -74,11 +82,13 @@ class ReplicaServer:
         self.executor.shutdown(wait=False, cancel_futures=True)
 
 
-def serve(articles_per_outlet: int, seed: int, epoch: int, port: int, latency_ms: float, new_per_epoch: int = 5) -> None:
+def serve(articles_per_outlet: int, seed: int, epoch: int, port: int, latency_ms: float, new_per_epoch: int = 5,
+          faults: list[str] | None = None) -> None:
     site = Site(Replica(articles_per_outlet, seed=seed, epoch=epoch, new_per_epoch=new_per_epoch))
 
     def ready(bound: int) -> None:
         sys.stdout.write(f"READY port={bound}\n")
         sys.stdout.flush()
 
-    asyncio.run(ReplicaServer(site, latency=latency_ms / 1000).serve(port, ready))
+    table = FaultTable.from_specs(faults or [])
+    asyncio.run(ReplicaServer(site, latency=latency_ms / 1000, faults=table).serve(port, ready))
