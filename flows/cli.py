@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -185,7 +186,16 @@ def _cmd_demo(args) -> int:
     return _report(manifest)
 
 
+def _check_proxy(proxy: str | None) -> None:
+    if proxy and urlsplit(proxy).username:
+        raise CliError("--proxy must not carry credentials (flow parameters are stored by Prefect): "
+                       "give the proxy without them and put user:password in the http_proxy environment variable")
+    if proxy and (urlsplit(proxy).scheme != "http" or not urlsplit(proxy).hostname):
+        raise CliError(f"--proxy must be an http://host:port URL, not {proxy!r}")
+
+
 def _cmd_run(args) -> int:
+    _check_proxy(args.proxy)
     outlets = _check_outlets(args.outlets)
     _check_store(args.store)
     return _report(_archive(outlets, args.store, args.max_articles, args.proxy, args.delay, args.state,

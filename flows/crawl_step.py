@@ -26,11 +26,23 @@ class CrawlResult:
     warc_paths: list[Path] = field(default_factory=list)
 
 
+def _proxy_with_credentials(proxy: str, environ: dict[str, str]) -> str:
+    """Proxy credentials never travel in flow parameters (the Prefect API stores those):
+    they come from the worker's ``http_proxy`` when it names the same proxy."""
+    wanted = urlsplit(proxy)
+    for name in ("http_proxy", "HTTP_PROXY"):
+        known = urlsplit(environ.get(name) or "")
+        if known.username and (known.hostname, known.port) == (wanted.hostname, wanted.port):
+            return environ[name]
+    return proxy
+
+
 def crawl_env(outlet: str, proxy: str | None) -> dict[str, str]:
     """The crawler's environment. With a proxy (a replica), outlets are reached as
     ``http://<live host>`` through it, so requests and WARCs name the real hosts."""
     env = dict(os.environ)
     if proxy:
+        proxy = _proxy_with_credentials(proxy, env)
         host = urlsplit(get_outlet(outlet, {}).base_url).hostname
         env.update(
             {

@@ -128,3 +128,19 @@ def test_unreachable_outlet_fails_clearly_and_leaves_nothing_looking_complete(tm
     assert not list(store.rglob("*.warc.gz")) and not list(store.rglob("*.jsonl.gz"))
     manifest = manifests(store)[0]
     assert manifest["outlets"]["sputnik"]["error"]
+
+
+def test_proxy_credentials_are_refused_on_the_command_line(tmp_path):
+    result = newsarchive("run", "--proxy", "http://user:secret@127.0.0.1:3128", "--store", str(tmp_path / "a"),
+                         cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "credentials" in result.stderr
+    assert "secret" not in result.stderr and not (tmp_path / "a").exists()
+
+
+def test_proxy_credentials_come_from_the_environment_not_the_parameter(monkeypatch):
+    from flows.crawl_step import crawl_env
+
+    monkeypatch.setenv("http_proxy", "http://user:secret@127.0.0.1:3128")
+    assert crawl_env("sputnik", "http://127.0.0.1:3128")["http_proxy"] == "http://user:secret@127.0.0.1:3128"
+    assert crawl_env("sputnik", "http://127.0.0.1:9999")["http_proxy"] == "http://127.0.0.1:9999"
