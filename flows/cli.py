@@ -76,10 +76,11 @@ def _parser() -> argparse.ArgumentParser:
     extract = commands.add_parser("extract", help="print article records from WARC files as JSON lines",
                                   description="Extract article records from WARC files (re-runnable over any old WARC).")
     extract.add_argument("warcs", nargs="+", type=Path, metavar="FILE.warc.gz")
-    from flows.archivist import add_commands
-    add_commands(commands)
-    from flows.history import add_commands as add_history
-    add_history(commands)
+    # Commands living in their own modules register themselves (imported here: they import CliError).
+    from flows import archivist, history, schedule
+
+    for module in (archivist, history, schedule):
+        module.add_commands(commands)
     return parser
 
 
