@@ -45,8 +45,9 @@ test-reliability: install-test
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 test-tools:
 	@command -v chromium >/dev/null && command -v docker-compose >/dev/null || \
-	  $(SUDO) apt-get install -y -q chromium docker-compose >/dev/null || \
-	  { $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q chromium docker-compose >/dev/null; }
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium docker-compose >/dev/null || \
+	  { $(SUDO) apt-get update -q >/dev/null && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium docker-compose >/dev/null; }
 
 ## A local Prefect server, the deployments of deploy/prefect.yaml and a worker (UI on http://127.0.0.1:4200)
 serve: install
