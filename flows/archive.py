@@ -20,6 +20,7 @@ from typing import Annotated, Literal
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import Field
@@ -50,6 +51,10 @@ OutletSlug = Literal["globalresearch", "mondialisation", "southfront", "sputnik"
 assert set(OutletSlug.__args__) == set(SLUGS), "OutletSlug must list the registry's outlets"
 
 
+# A crawl that runs longer than this is stopped and its outlet fails with a clear reason
+# (politeness delays make a live crawl of thousands of pages take hours, not days).
+CRAWL_TIMEOUT_SECONDS = float(os.environ.get("NEWSARCHIVE_CRAWL_TIMEOUT") or 6 * 3600)
+
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -73,7 +78,8 @@ def crawl_task(outlet: str, run_dir: Path, max_articles: int, seen: set[str], pr
                now: datetime | None = None) -> CrawlResult:
     logger = get_run_logger()
     result = run_crawl(outlet, run_dir / outlet, max_articles, seen, proxy=proxy, delay=delay,
-                       revisits=revisits or [], validators=validators or [], now=now)
+                       revisits=revisits or [], validators=validators or [], now=now,
+                       timeout=CRAWL_TIMEOUT_SECONDS)
     stats = result.stats
     progress.get().crawled(outlet, stats.get("fetched", 0))
     logger.info("%s: discovered %s, fetched %s article pages, %s requests, %s WARC file(s)",
@@ -252,7 +258,12 @@ def archive_outlet(
     return outcome.counts()
 
 
-@flow(name="newsarchive", flow_run_name="archive {outlets}", log_prints=False)
+def _run_name() -> str:
+    outlets = flow_run.parameters.get("outlets") or ["all outlets"]
+    return "archive " + ", ".join(outlets)
+
+
+@flow(name="newsarchive", flow_run_name=_run_name, log_prints=False)
 def archive(
     outlets: Annotated[list[OutletSlug] | None, Field(description="outlets to archive (default: all six)")] = None,
     max_articles: Annotated[int, Field(ge=1, le=100_000, description="newest unseen articles to fetch per outlet")] = 50,

@@ -15,6 +15,7 @@ def _table(manifest: dict) -> list[dict]:
             **{name: counts.get(name, 0) for name in _COUNTS},
             "bytes_written": sum(f["size"] for f in files),
             "warc_files": ", ".join(f["key"].rsplit("/", 1)[1] for f in files if f["key"].startswith("warc/")),
+            "bucket_keys": ", ".join(f["key"] for f in files),
             "status": f"FAILED: {counts['error']}" if counts.get("error") else "ok",
         })
     return rows

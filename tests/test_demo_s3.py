@@ -73,7 +73,8 @@ def assert_store_matches_manifests(store) -> list[dict]:
             assert (info.size, info.sha256) == (entry["size"], entry["sha256"]), entry["key"]
             assert hashlib.sha256(store.get_bytes(entry["key"])).hexdigest() == entry["sha256"], entry["key"]
             named[entry["key"]] = entry["sha256"]
-    run_files = {k for k in store.list("") if not k.startswith(("cdxj/_merged/", "manifests/"))}
+    # Derived views rebuilt from the stored files (merged index, daily Parquet) are not run files.
+    run_files = {k for k in store.list("") if not k.startswith(("cdxj/_merged/", "parquet/", "manifests/"))}
     assert run_files == set(named)
     return runs
 
@@ -82,7 +83,7 @@ def test_s3_demo_writes_the_layout_of_a_local_demo(s3_demo, s3_env, tmp_path_fac
     uri, _ = s3_demo
     local_keys = list(LocalStore(demo_archive(tmp_path_factory)).list(""))
     s3_keys = list(S3Store.from_uri(uri).list(""))
-    assert {k.split("/")[0] for k in s3_keys} == {"warc", "cdxj", "articles", "manifests"}
+    assert {k.split("/")[0] for k in s3_keys} == {"warc", "cdxj", "articles", "parquet", "manifests"}
 
     def run_files(keys):
         return Counter(shape(k) for k in keys if not k.startswith(MERGED))

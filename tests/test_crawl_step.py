@@ -1,0 +1,14 @@
+"""The crawl step's own failure modes: a crawl that overruns its time limit fails its outlet clearly."""
+from __future__ import annotations
+
+import pytest
+
+from flows.crawl_step import CrawlFailed, run_crawl
+
+
+def test_a_crawl_over_its_time_limit_fails_with_one_line_and_leaves_no_complete_warc(replica, tmp_path):
+    with pytest.raises(CrawlFailed) as failure:
+        run_crawl("sputnik", tmp_path, 50, set(), proxy=replica.proxy_url, delay=0, timeout=0.5)
+    assert str(failure.value).startswith("crawl of sputnik timed out after")
+    assert "\n" not in str(failure.value)
+    assert not list(tmp_path.rglob("*.warc.gz"))
