@@ -190,7 +190,7 @@ def _cmd_demo(args) -> int:
 def _check_proxy(proxy: str | None) -> None:
     if proxy and urlsplit(proxy).username:
         raise CliError("--proxy must not carry credentials (flow parameters are stored by Prefect): "
-                       "give the proxy without them and put user:password in the http_proxy environment variable")
+                       "give the proxy without them, and the whole URL with user:password in NEWSARCHIVE_PROXY")
     if proxy and (urlsplit(proxy).scheme != "http" or not urlsplit(proxy).hostname):
         raise CliError(f"--proxy must be an http://host:port URL, not {proxy!r}")
 

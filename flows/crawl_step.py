@@ -28,12 +28,12 @@ class CrawlResult:
 
 def _proxy_with_credentials(proxy: str, environ: dict[str, str]) -> str:
     """Proxy credentials never travel in flow parameters (the Prefect API stores those):
-    they come from the worker's ``http_proxy`` when it names the same proxy."""
+    they come from the worker's ``NEWSARCHIVE_PROXY`` when it names the same proxy. (Not
+    ``http_proxy``: Prefect's and boto3's HTTP clients would send their traffic through it.)"""
     wanted = urlsplit(proxy)
-    for name in ("http_proxy", "HTTP_PROXY"):
-        known = urlsplit(environ.get(name) or "")
-        if known.username and (known.hostname, known.port) == (wanted.hostname, wanted.port):
-            return environ[name]
+    known = urlsplit(environ.get("NEWSARCHIVE_PROXY") or "")
+    if known.username and (known.hostname, known.port) == (wanted.hostname, wanted.port):
+        return environ["NEWSARCHIVE_PROXY"]
     return proxy
 
 

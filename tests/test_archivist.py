@@ -116,7 +116,7 @@ class RecordingStore:
 
 def test_get_reads_exactly_one_record_of_one_warc_by_range(local, capsysbinary, monkeypatch):
     recording = RecordingStore(local.store)
-    monkeypatch.setattr("storage.store.open_store", lambda uri: recording)
+    monkeypatch.setattr("storage.store.open_store", lambda uri, **options: recording)
     status, out, _ = run(capsysbinary, "get", BETA, "--at", "20261120", "--store", "ignored")
     assert status == 0 and out == BETA_V1
     warc_reads = [(name, args) for name, args in recording.calls if str(args[0]).startswith("warc/")]

@@ -141,6 +141,6 @@ def test_proxy_credentials_are_refused_on_the_command_line(tmp_path):
 def test_proxy_credentials_come_from_the_environment_not_the_parameter(monkeypatch):
     from flows.crawl_step import crawl_env
 
-    monkeypatch.setenv("http_proxy", "http://user:secret@127.0.0.1:3128")
+    monkeypatch.setenv("NEWSARCHIVE_PROXY", "http://user:secret@127.0.0.1:3128")
     assert crawl_env("sputnik", "http://127.0.0.1:3128")["http_proxy"] == "http://user:secret@127.0.0.1:3128"
     assert crawl_env("sputnik", "http://127.0.0.1:9999")["http_proxy"] == "http://127.0.0.1:9999"

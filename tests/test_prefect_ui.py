@@ -69,7 +69,7 @@ def test_ui_shows_the_finished_run_and_its_artifact(prefect_server, finished_run
     run = finished_run.flow_run
     shots = _screenshot_dir(tmp_path)
     text = render(f"{server.url}/runs/flow-run/{run['id']}", shots / "prefect-run.png")
-    assert "archive ['sputnik']" in text and "Completed" in text
+    assert "archive sputnik" in text and "Completed" in text
     assert "Deployment sputnik" in text and "Work Pool newsarchive" in text
 
     [summary] = [a for a in server.artifacts(run["id"]) if a["key"] == "archive-run-summary"]

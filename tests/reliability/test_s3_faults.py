@@ -119,10 +119,12 @@ def test_a_run_through_slowdowns_archives_everything_and_leaks_no_credential(
                  "AWS_ENDPOINT_URL": proxy.endpoint, "NEWSARCHIVE_S3_ADDRESSING": "path"}
     server, prefect_env = reliability_prefect
     with running_replica(5) as replica:
-        proxy_url = replica.proxy_url.replace("http://", f"http://newsarchive:{proxy_password}@")
+        # Proxy credentials live in the environment; the --proxy parameter names the proxy alone.
+        env_extra["NEWSARCHIVE_PROXY"] = replica.proxy_url.replace("http://", f"http://newsarchive:{proxy_password}@")
         # Four SlowDowns: the first upload gives up after three attempts, the task's retry goes through.
         proxy.fail("SlowDown", times=4)
-        run = newsarchive(run_args("sputnik", s3_prefix, proxy_url), tmp_path, run_env(tmp_path, prefect_env, env_extra))
+        run = newsarchive(run_args("sputnik", s3_prefix, replica.proxy_url), tmp_path,
+                          run_env(tmp_path, prefect_env, env_extra))
     store = S3Store.from_uri(s3_prefix)
     keys = list(store.list(""))
     records = [json.loads(line) for key in keys if key.startswith("articles/")
