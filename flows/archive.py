@@ -14,7 +14,7 @@ import os
 import secrets
 import shutil
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import date, datetime, time, timezone
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -55,6 +55,10 @@ assert set(OutletSlug.__args__) == set(SLUGS), "OutletSlug must list the registr
 # (politeness delays make a live crawl of thousands of pages take hours, not days).
 CRAWL_TIMEOUT_SECONDS = float(os.environ.get("NEWSARCHIVE_CRAWL_TIMEOUT") or 6 * 3600)
 
+def _start_of(day: date | None) -> datetime | None:
+    return datetime.combine(day, time.min, tzinfo=timezone.utc) if day else None
+
+
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -75,10 +79,10 @@ def _now_from_env() -> datetime | None:
 @task(name="crawl outlet", task_run_name="crawl {outlet}", cache_policy=NO_CACHE)
 def crawl_task(outlet: str, run_dir: Path, max_articles: int, seen: set[str], proxy: str | None,
                delay: float | None, revisits: list | None = None, validators: list | None = None,
-               now: datetime | None = None) -> CrawlResult:
+               now: datetime | None = None, since: datetime | None = None) -> CrawlResult:
     logger = get_run_logger()
     result = run_crawl(outlet, run_dir / outlet, max_articles, seen, proxy=proxy, delay=delay,
-                       revisits=revisits or [], validators=validators or [], now=now,
+                       revisits=revisits or [], validators=validators or [], now=now, since=since,
                        timeout=CRAWL_TIMEOUT_SECONDS)
     stats = result.stats
     progress.get().crawled(outlet, stats.get("fetched", 0))
@@ -174,6 +178,7 @@ def archive_outlet(
     recover: bool = False,
     revisit_after_days: list[int] = [1, 7, 30],  # noqa: B006 (a flow parameter, never mutated)
     now: datetime | None = None,
+    since: date | None = None,
 ) -> dict:
     """Archive one outlet's new articles as part of run ``run_id``; return its outcome counts.
 
@@ -196,7 +201,7 @@ def archive_outlet(
             revisited = {d.canonical_url for d in due}
             try:
                 crawl = crawl_task(outlet, run_dir, max_articles, seen, replica, delay, due,
-                                   list(db.validators(outlet).values()), now)
+                                   list(db.validators(outlet).values()), now, _start_of(since))
             except CrawlFailed as exc:
                 outcome.error = str(exc)
                 logger.error("%s: %s", outlet, exc)
@@ -276,6 +281,7 @@ def archive(
     s3_block: Annotated[str | None, Field(description="name of a Secret block holding the S3 credentials (default: the AWS_* environment)")] = None,
     revisit_after_days: Annotated[list[int], Field(description="fetch archived articles again this many days after publication, to catch edits and removals")] = [1, 7, 30],  # noqa: B006
     now: Annotated[datetime | None, Field(description="the run's clock (default: NEWSARCHIVE_NOW, else the current time); for replaying schedules")] = None,
+    since: Annotated[date | None, Field(description="fetch no new article known to be published before this day (UTC)")] = None,
 ):
     """Archive new articles of ``outlets`` into ``store``; the result is the run manifest.
 
@@ -294,6 +300,7 @@ def archive(
         s3_block: name of a Secret block holding the S3 credentials (default: the workers' AWS_* variables)
         revisit_after_days: fetch archived articles again this many days after publication, to catch edits and removals
         now: the run's clock (default: NEWSARCHIVE_NOW, else the current time); for replaying schedules
+        since: fetch no new article known to be published before this day (UTC)
     """
     logger = get_run_logger()
     slugs = list(dict.fromkeys(outlets or SLUGS))
@@ -315,9 +322,11 @@ def archive(
                 {"outlet": slug, "run_id": run_id, "started": _iso(started), "max_articles": max_articles,
                  "store": store, "replica": replica, "delay": delay, "state": state, "s3_block": s3_block,
                  "recover": True, "revisit_after_days": list(revisit_after_days),
-                 "now": _iso(now) if now else None}, OUTLET_RUN_TIMEOUT_SECONDS)
+                 "now": _iso(now) if now else None,
+                 "since": since.isoformat() if since else None}, OUTLET_RUN_TIMEOUT_SECONDS)
         result = archive_outlet(slug, run_id, started, max_articles, store, replica, delay, state, s3_block,
-                                revisit_after_days=list(revisit_after_days), now=now, return_state=True)
+                                revisit_after_days=list(revisit_after_days), now=now, since=since,
+                                return_state=True)
         return result.result(raise_on_failure=False)
 
     with ThreadPoolExecutor(max_workers=concurrency) as pool:  # each subflow in its own thread and context

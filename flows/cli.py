@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import sys
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,6 +33,13 @@ def _prefect_defaults(verbose: bool = False) -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "INFO" if verbose else "CRITICAL")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
 
 
 def _positive_int(text: str) -> int:
@@ -65,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
                               description="Discover and archive new articles from the live outlets.")
     run.add_argument("--outlets", default=None, help="comma-separated outlet slugs (default: all six)")
     run.add_argument("--store", default="./archive", help="store directory or s3://bucket/prefix (default: ./archive)")
+    run.add_argument("--since", type=_day, default=None, metavar="YYYY-MM-DD",
+                     help="fetch no new article known to be published before this day (UTC)")
     run.add_argument("--max-articles", type=_positive_int, default=50, metavar="N",
                      help="newest unseen articles to fetch per outlet (default: 50)")
     run.add_argument("--delay", type=float, default=None, metavar="SECONDS",
@@ -137,7 +147,7 @@ def _check_store(uri: str) -> str:
 
 
 def _archive(outlets: list[str], store: str, max_articles: int, replica: str | None, delay: float | None,
-             state: str | None = None, verbose: bool = False) -> dict:
+             state: str | None = None, verbose: bool = False, since: date | None = None) -> dict:
     _prefect_defaults(verbose)
     from flows import progress
     from flows.archive import archive
@@ -150,7 +160,7 @@ def _archive(outlets: list[str], store: str, max_articles: int, replica: str | N
     try:
         with bar:
             final = archive(outlets=outlets, max_articles=max_articles, store=store, replica=replica,
-                            delay=delay, state=state, return_state=True)
+                            delay=delay, state=state, since=since, return_state=True)
         result = final.result(raise_on_failure=False)
     finally:
         progress.install(previous)
@@ -200,7 +210,7 @@ def _cmd_run(args) -> int:
     outlets = _check_outlets(args.outlets)
     _check_store(args.store)
     return _report(_archive(outlets, args.store, args.max_articles, args.proxy, args.delay, args.state,
-                            verbose=args.verbose))
+                            verbose=args.verbose, since=args.since))
 
 
 def _cmd_extract(args) -> int:

@@ -67,6 +67,7 @@ def run_crawl(
     revisits: Iterable[RevisitDue] = (),
     validators: Iterable[Validator] = (),
     now: datetime | None = None,
+    since: datetime | None = None,
 ) -> CrawlResult:
     """Crawl ``outlet``: new articles, plus ``revisits`` fetched again with conditional
     headers, and feeds and sitemaps with the ``validators`` of the last complete crawl.
@@ -92,6 +93,8 @@ def run_crawl(
     ]
     if delay is not None:
         command += ["--delay", str(delay)]
+    if since is not None:
+        command += ["--since", since.isoformat()]
     env = crawl_env(outlet, proxy)
     if now is not None:
         env["NEWSARCHIVE_NOW"] = now.isoformat()

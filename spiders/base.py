@@ -98,9 +98,12 @@ class OutletSpider(SitemapSpider):
         seen: Iterable[str] = (),
         revisits: Iterable[dict[str, Any]] = (),
         validators: dict[str, dict[str, str | None]] | None = None,
+        since: datetime | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.since = since  # candidates known to be older are not fetched
+        self.skipped_old = 0
         self.outlet = get_outlet(outlet) if isinstance(outlet, str) else outlet
         self.allowed_domains = list(self.outlet.domains)
         self.max_articles = int(max_articles)
@@ -176,7 +179,11 @@ class OutletSpider(SitemapSpider):
         return fetch
 
     def newest_candidates(self) -> list[Candidate]:
-        return sorted(self.candidates.values(), key=Candidate.sort_key)[: self.max_articles]
+        """The newest ``max_articles`` candidates; with ``since``, none known to be older."""
+        wanted = [c for c in self.candidates.values()
+                  if self.since is None or c.best_date is None or c.best_date >= self.since]
+        self.skipped_old = len(self.candidates) - len(wanted)
+        return sorted(wanted, key=Candidate.sort_key)[: self.max_articles]
 
     # -- discovery ---------------------------------------------------------
 

@@ -38,6 +38,14 @@ def _non_negative_int(text: str) -> int:
     return value
 
 
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 date or time: {text!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
 def _non_negative_float(text: str) -> float:
     value = float(text)
     if value < 0:
@@ -65,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="JSON object: discovery URL -> {etag, last_modified, lastmod} of the last complete crawl")
     parser.add_argument("--stats", type=Path, help="write crawl statistics (JSON) here")
     parser.add_argument("--delay", type=_non_negative_float, help="seconds between requests (0: no throttling)")
+    parser.add_argument("--since", type=_moment, metavar="ISO",
+                        help="fetch no article known to be published before this date or time (UTC if no offset)")
     parser.add_argument("--warc-max-bytes", type=_positive_int, default=default_settings.WARC_MAX_BYTES)
     parser.add_argument(
         "--log-level", default="WARNING", choices=("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -128,6 +138,7 @@ def summary(spider: OutletSpider, crawler: Crawler, started: datetime, finished:
         "outlet": spider.outlet.slug,
         "discovered": len(spider.candidates) + len(spider.skipped_seen),
         "skipped_seen": len(spider.skipped_seen),
+        "skipped_old": spider.skipped_old,
         "article_requests": spider.article_requests,
         "fetched": spider.fetched,
         "failed": spider.failed,
@@ -173,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     crawler = process.create_crawler(OutletSpider)
     started = datetime.now(timezone.utc)
     process.crawl(crawler, outlet=args.outlet, max_articles=args.max_articles, seen=seen, revisits=revisits,
-                  validators=validators)
+                  validators=validators, since=args.since)
     process.start()
     finished = datetime.now(timezone.utc)
 
