@@ -6,6 +6,7 @@ demo, the benchmarks and the tests run it from the project root.
 from __future__ import annotations
 
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -22,7 +23,7 @@ class ReplicaUnavailable(Exception):
 
 
 @contextmanager
-def running_replica(articles_per_outlet: int, seed: int = 1, epoch: int = 0, latency_ms: int = 0,
+def running_replica(articles_per_outlet: int, seed: int = 1, epoch: int = 0, latency_ms: float = 0,
                     startup_timeout: float = 60.0, faults: Sequence[str] = ()) -> Iterator[str]:
     """Yield the replica's proxy URL (``http://127.0.0.1:<port>``) while it runs.
 
@@ -35,7 +36,7 @@ def running_replica(articles_per_outlet: int, seed: int = 1, epoch: int = 0, lat
                "--articles-per-outlet", str(articles_per_outlet), "--seed", str(seed),
                "--epoch", str(epoch), "--latency-ms", str(latency_ms)]
     command += [f"--fault={spec}" for spec in faults]
-    proc = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    proc = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
     try:
         port = _wait_ready(proc, startup_timeout)
@@ -48,15 +49,19 @@ def running_replica(articles_per_outlet: int, seed: int = 1, epoch: int = 0, lat
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
 
 
 def _wait_ready(proc: subprocess.Popen, timeout: float) -> int:
+    """The port from the replica's ``READY port=<port>`` line; waits at most ``timeout``."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        line = proc.stdout.readline().decode("utf-8", "replace").strip()
+        ready, _, _ = select.select([proc.stdout], [], [], 0.2)
+        line = proc.stdout.readline().strip() if ready else ""
         if line.startswith("READY port="):
             return int(line.split("=", 1)[1])
         if not line and proc.poll() is not None:
-            err = proc.stderr.read().decode("utf-8", "replace").strip().splitlines()
+            err = proc.stderr.read().strip().splitlines()
             raise ReplicaUnavailable(f"the replica did not start: {err[-1] if err else proc.returncode}")
     raise ReplicaUnavailable(f"the replica did not report ready within {timeout:.0f} s")

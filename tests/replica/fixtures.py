@@ -5,22 +5,15 @@ Register with ``pytest_plugins = ["tests.replica.fixtures"]``.
 from __future__ import annotations
 
 import contextlib
-import os
-import select
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
+from flows.replica_process import PROJECT_ROOT, running_replica as start_replica  # noqa: F401 (PROJECT_ROOT re-exported)
 from spiders.outlets import SLUGS, get_outlet
 from tests.replica.catalogue import Replica
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 30.0
 
 
@@ -28,7 +21,6 @@ START_TIMEOUT = 30.0
 class RunningReplica:
     port: int
     catalogue: Replica
-    process: subprocess.Popen
 
     @property
     def proxy_url(self) -> str:
@@ -45,42 +37,14 @@ class RunningReplica:
 @contextlib.contextmanager
 def running_replica(articles_per_outlet: int, seed: int = 1, epoch: int = 0, latency_ms: float = 0,
                     faults: list[str] = ()) -> Iterator[RunningReplica]:
-    """``faults``: specs as for ``--fault`` (``HOST[/PATH]=KIND[:OPTIONS]``, see tests.replica.faults)."""
-    command = [sys.executable, "-m", "tests.replica", "serve", "--port", "0",
-               "--articles-per-outlet", str(articles_per_outlet), "--seed", str(seed), "--epoch", str(epoch),
-               "--latency-ms", str(latency_ms)]
-    command += [f"--fault={spec}" for spec in faults]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
-    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, text=True)
-    try:
-        port = _wait_ready(process)
-        yield RunningReplica(port, Replica(articles_per_outlet, seed=seed, epoch=epoch), process)
-    finally:
-        if process.poll() is None:
-            os.kill(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.kill(process.pid, signal.SIGKILL)
-                process.wait()
-        if process.stdout:
-            process.stdout.close()
+    """``faults``: specs as for ``--fault`` (``HOST[/PATH]=KIND[:OPTIONS]``, see tests.replica.faults).
 
-
-def _wait_ready(process: subprocess.Popen) -> int:
-    deadline = time.monotonic() + START_TIMEOUT
-    assert process.stdout is not None
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([process.stdout], [], [], 0.2)
-        if ready:
-            line = process.stdout.readline()
-            if line.startswith("READY port="):
-                return int(line.strip().split("=", 1)[1])
-            if not line and process.poll() is not None:
-                break
-        elif process.poll() is not None:
-            break
-    raise RuntimeError(f"replica server did not start (exit code {process.poll()})")
+    The process is started and stopped by the same code the demo uses (flows.replica_process).
+    """
+    with start_replica(articles_per_outlet, seed=seed, epoch=epoch, latency_ms=latency_ms,
+                       startup_timeout=START_TIMEOUT, faults=faults) as proxy_url:
+        port = int(proxy_url.rsplit(":", 1)[1])
+        yield RunningReplica(port, Replica(articles_per_outlet, seed=seed, epoch=epoch))
 
 
 @pytest.fixture(scope="session")
