@@ -156,7 +156,24 @@ class PrefectServer:
         return self.post("/artifacts/filter", {"artifacts": {"flow_run_id": {"any_": [flow_run_id]}}})
 
     def logs(self, flow_run_ids: list[str]) -> list[dict]:
-        return self.post("/logs/filter", {"logs": {"flow_run_id": {"any_": flow_run_ids}}, "limit": 200})
+        """Every log line of the runs, oldest first (the API pages at 200)."""
+        entries: list[dict] = []
+        while True:
+            page = self.post("/logs/filter", {"logs": {"flow_run_id": {"any_": flow_run_ids}},
+                                              "sort": "TIMESTAMP_ASC", "limit": 200, "offset": len(entries)})
+            entries += page
+            if len(page) < 200:
+                return entries
+
+    def wait_for_log(self, flow_run_ids: list[str], text: str, timeout: float = 60.0) -> list[dict]:
+        """The runs' logs once a line containing ``text`` has arrived: a flow process ships its
+        log lines in batches, after its final state is already visible."""
+        deadline = time.monotonic() + timeout
+        while True:
+            entries = self.logs(flow_run_ids)
+            if any(text in entry["message"] for entry in entries) or time.monotonic() > deadline:
+                return entries
+            time.sleep(0.5)
 
     def events(self, event_prefix: str) -> list[dict]:
         page = self.post("/events/filter", {"filter": {"event": {"prefix": [event_prefix]}}, "limit": 50})
@@ -236,4 +253,6 @@ def finished_run(prefect_server: DeployedServer, replica, seaweed) -> FinishedRu
         flow_run_id = server.run_deployment("newsarchive/sputnik", {
             "replica": replica.proxy_url, "max_articles": 5, "store": store, "s3_block": "newsarchive-s3"})
         flow_run = server.wait_final(flow_run_id)
+        # The engine's last line: the flow process has shipped its logs before the worker stops.
+        server.wait_for_log([flow_run_id], "Finished in state")
     return FinishedRun(flow_run, store, [seaweed.access_key, seaweed.secret_key])

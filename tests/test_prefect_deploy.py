@@ -71,7 +71,7 @@ def test_s3_credentials_from_a_secret_block_never_show_in_logs_or_artifacts(fini
     run = finished_run.flow_run
     assert run["state_type"] == "COMPLETED" and run["parameters"]["s3_block"] == "newsarchive-s3"
     run_ids = [run["id"]] + [r["id"] for r in server.subflow_runs(run["id"])]
-    logs = server.logs(run_ids)
+    logs = server.wait_for_log(run_ids, "sputnik: 5 new")
     assert any("sputnik: 5 new" in entry["message"] for entry in logs)
     shown = json.dumps([logs, [server.artifacts(i) for i in run_ids], [server.get(f"/flow_runs/{i}") for i in run_ids]])
     for secret in finished_run.secret_values:
