@@ -20,21 +20,23 @@ from urllib.parse import urlsplit
 
 import trafilatura
 
-from bench.proctree import PeakRss
+from bench.proctree import PREFECT_SERVER, PeakRss
 from flows.replica_process import running_replica
 from spiders.outlets import SLUGS, outlet_for_host
 from storage.warc_reader import iter_responses
 
-PREFECT_SERVER = ("prefect.server", "uvicorn")  # a fixed cost of a server-less run, not of the pipeline
 BASELINE_OPTIONS = dict(include_comments=False, include_tables=True, favor_precision=True, output_format="txt")
 
 
-def _pipeline_run(store: Path, proxy: str, per_outlet: int, out: Path) -> dict:
+def _pipeline_run(store: Path, proxy: str, per_outlet: int, out: Path, prefect_db: str | None) -> dict:
     command = [sys.executable, "-m", "bench.pipeline_run", "--store", str(store), "--proxy", proxy,
                "--max-articles", str(per_outlet), "--out", str(out)]
+    env = dict(os.environ)
+    if prefect_db:
+        env["PREFECT_API_DATABASE_CONNECTION_URL"] = prefect_db
     log = out.with_suffix(".log")
     with open(log, "w") as stderr:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, text=True)
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, text=True, env=env)
         with PeakRss(process.pid, exclude=PREFECT_SERVER) as memory:
             for line in process.stdout:
                 if line.startswith("TIMED"):
@@ -78,15 +80,21 @@ def baseline(pages: list[tuple[str, bytes]]) -> dict:
     return {"pages": len(pages), "wall_s": wall, "pages_per_s": len(pages) / wall}
 
 
-def measure(total_articles: int) -> dict:
-    """Full run, baseline and no-op run of ``total_articles`` spread evenly over the six outlets."""
+def measure(total_articles: int, prefect_db: str) -> dict:
+    """Full run, baseline and no-op run of ``total_articles`` spread evenly over the six outlets.
+
+    Prefect's API keeps its runs in ``prefect_db`` (PostgreSQL, as in ``deploy/compose.yaml``).
+    One more no-op run uses Prefect's default SQLite database, which answers a write that
+    meets another with HTTP 503, retried by the client two seconds later.
+    """
     per_outlet = -(-total_articles // len(SLUGS))
     with tempfile.TemporaryDirectory(prefix="bench-e2e-") as tmp, running_replica(per_outlet) as proxy:
         work = Path(tmp)
         store = work / "archive"
-        full = _pipeline_run(store, proxy, per_outlet, work / "full.json")
+        full = _pipeline_run(store, proxy, per_outlet, work / "full.json", prefect_db)
         base = baseline(article_pages(store))
-        noop = _pipeline_run(store, proxy, per_outlet, work / "noop.json")
+        noop = _pipeline_run(store, proxy, per_outlet, work / "noop.json", prefect_db)
+        noop_sqlite = _pipeline_run(store, proxy, per_outlet, work / "noop-sqlite.json", None)
     full["pages_per_s"] = full["new"] / full["wall_s"]
     return {
         "articles": per_outlet * len(SLUGS),
@@ -96,6 +104,8 @@ def measure(total_articles: int) -> dict:
         "noop": noop,
         "e2e_ratio": full["pages_per_s"] / base["pages_per_s"],
         "noop_fraction": noop["wall_s"] / full["wall_s"],
+        "noop_sqlite": noop_sqlite,
+        "noop_sqlite_fraction": noop_sqlite["wall_s"] / full["wall_s"],
         "cpu_ms_per_page": 1000 * full["cpu_s"] / max(1, full["new"]),
         "baseline_ms_per_page": 1000 * base["wall_s"] / max(1, base["pages"]),
         "cores": os.cpu_count(),

@@ -11,16 +11,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import sys
 import time
 from pathlib import Path
 
+from bench.proctree import PREFECT_SERVER, tree_cpu_seconds
+from flows import prefect_settings
+
 
 def _cpu_seconds() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    """This process, its crawls and extraction workers (forked from its fork server), not
+    Prefect's temporary server."""
+    return tree_cpu_seconds(os.getpid(), exclude=PREFECT_SERVER)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,10 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-articles", type=int, required=True, help="per outlet")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    prefect_settings.set_defaults()  # as the CLI runs a flow
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    # On a busy shared machine the temporary server can take longer than the default 20 s.
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     from prefect import flow
 
     from flows.archive import archive
@@ -42,12 +42,13 @@ def main(argv: list[str] | None = None) -> int:
     def warm_up() -> None:
         return None
 
-    warm_up()
-    print("TIMED", flush=True)
-    cpu, start = _cpu_seconds(), time.perf_counter()
-    state = archive(max_articles=args.max_articles, store=args.store, replica=args.proxy, delay=0,
-                    return_state=True)
-    wall = time.perf_counter() - start
+    with prefect_settings.run_settings():
+        warm_up()
+        print("TIMED", flush=True)
+        cpu, start = _cpu_seconds(), time.perf_counter()
+        state = archive(max_articles=args.max_articles, store=args.store, replica=args.proxy, delay=0,
+                        return_state=True)
+        wall = time.perf_counter() - start
     cpu = _cpu_seconds() - cpu
     manifest = state.result(raise_on_failure=False)
     if not isinstance(manifest, dict):

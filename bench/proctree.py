@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
+PREFECT_SERVER = ("prefect.server", "uvicorn")  # the temporary Prefect server of a server-less run
 
 
 def _children(pid: int) -> list[int]:
@@ -41,6 +42,32 @@ def _cmdline(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
     except OSError:
         return ""
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time of the process and of its children it has reaped (utime, stime, cutime, cstime)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def tree_cpu_seconds(root: int, exclude: tuple[str, ...] = ()) -> float:
+    """CPU time of ``root`` and all its descendants, living or reaped, leaving out the
+    processes whose command line contains one of ``exclude`` (and their descendants).
+
+    A fork server's children are not the root's: their time reaches the root's own
+    children total only once the server itself exits, so the living tree is summed.
+    """
+    total, stack = 0.0, [root]
+    while stack:
+        pid = stack.pop()
+        if pid != root and exclude and any(word in _cmdline(pid) for word in exclude):
+            continue
+        total += _cpu_seconds(pid)
+        stack += _children(pid)
+    return total
 
 
 def tree(root: int) -> list[int]:

@@ -13,6 +13,8 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from flows import prefect_settings
+
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 
@@ -23,16 +25,6 @@ class CliError(Exception):
     def __init__(self, message: str, status: int = EXIT_USAGE):
         super().__init__(message)
         self.status = status
-
-
-def _prefect_defaults(verbose: bool = False) -> None:
-    # Before prefect is imported: no telemetry (it also causes "database is locked"
-    # noise); a temporary server that may start slowly on a loaded machine; and
-    # Prefect's log lines off the console unless asked for (the CLI prints its own
-    # one-line errors and summary; the logs still reach the Prefect server and UI).
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "INFO" if verbose else "CRITICAL")
 
 
 def _day(text: str) -> date:
@@ -148,7 +140,7 @@ def _check_store(uri: str) -> str:
 
 def _archive(outlets: list[str], store: str, max_articles: int, replica: str | None, delay: float | None,
              state: str | None = None, verbose: bool = False, since: date | None = None) -> dict:
-    _prefect_defaults(verbose)
+    prefect_settings.set_defaults(verbose)
     from flows import progress
     from flows.archive import archive
     from flows.summary import ProgressBar
@@ -158,7 +150,7 @@ def _archive(outlets: list[str], store: str, max_articles: int, replica: str | N
     bar = ProgressBar()
     previous = progress.install(bar)
     try:
-        with bar:
+        with bar, prefect_settings.run_settings():
             final = archive(outlets=outlets, max_articles=max_articles, store=store, replica=replica,
                             delay=delay, state=state, since=since, return_state=True)
         result = final.result(raise_on_failure=False)

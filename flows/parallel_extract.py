@@ -11,7 +11,6 @@ core); 1 extracts in the calling process.
 from __future__ import annotations
 
 import atexit
-import multiprocessing
 import os
 import shutil
 import tempfile
@@ -22,10 +21,14 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
+from flows import fork_server
 from flows.extract import extract_warc
 from flows.records import ArticleRecord
 
 PART_BYTES = 2 * 1024 * 1024  # a few hundred pages: small enough to share out, large enough to amortise a task
+# A WARC smaller than this (a dozen pages, or a run's feeds and sitemaps alone) is extracted
+# in the calling process: starting the workers would cost more than it saves.
+IN_PROCESS_BYTES = 256 * 1024
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
@@ -40,11 +43,7 @@ def _shared_pool() -> ProcessPoolExecutor:
     global _pool
     with _lock:
         if _pool is None:
-            # forkserver: the flow process runs threads (Prefect, the subflows), which a
-            # plain fork would copy mid-flight; the server preloads the extractor once.
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["flows.extract"])
-            _pool = ProcessPoolExecutor(max_workers=worker_count(), mp_context=context)
+            _pool = ProcessPoolExecutor(max_workers=worker_count(), mp_context=fork_server.context())
         return _pool
 
 
@@ -100,7 +99,7 @@ def extract_part(path: Path, start: int, end: int) -> list[ArticleRecord]:
 
 def extract_warc_parallel(path: Path) -> list[ArticleRecord]:
     """``list(extract_warc(path))``, computed by the worker processes."""
-    if worker_count() == 1:
+    if worker_count() == 1 or path.stat().st_size < IN_PROCESS_BYTES:
         return list(extract_warc(path))
     ranges = parts(path)
     pool = _shared_pool()

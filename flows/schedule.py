@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 
+from flows import prefect_settings
 from flows.cli import CliError
 
 
@@ -43,7 +44,7 @@ def deployments_for(settings, outlets: list[str], timezone: str) -> list:
 
 
 def cmd_schedule(args: argparse.Namespace) -> int:
-    from flows.cli import _check_outlets, _check_store, _prefect_defaults
+    from flows.cli import _check_outlets, _check_store
     from flows.config import ConfigError, load_settings
 
     try:
@@ -61,7 +62,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     if not any(slug in settings.schedules for slug in outlets):
         raise CliError("no schedule for any of these outlets in the settings file's [schedules] table")
     os.environ.setdefault("NEWSARCHIVE_CONTACT_URL", settings.contact_url)
-    _prefect_defaults(verbose=args.verbose)
+    prefect_settings.set_defaults(verbose=args.verbose)
     from prefect import serve
 
     serve(*deployments_for(settings, outlets, args.timezone))

@@ -122,6 +122,7 @@ def read_validators(path: Path | None) -> dict[str, dict]:
 def crawl_settings(args: argparse.Namespace) -> Settings:
     settings = Settings()
     settings.setmodule(default_settings, priority="project")
+    settings.update(default_settings.from_environment(), priority="project")
     settings.update(default_settings.for_outlet(get_outlet(args.outlet), delay=args.delay), priority="cmdline")
     settings.update(
         {"WARC_DIR": str(args.out), "WARC_MAX_BYTES": args.warc_max_bytes, "LOG_LEVEL": args.log_level},

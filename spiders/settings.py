@@ -18,14 +18,19 @@ try:
 except PackageNotFoundError:  # running from a source tree that was never installed
     NEWSARCHIVE_VERSION = "0.0.0"
 
-# Where site operators can learn who we are and ask us to stop.
+# Where site operators can learn who we are and ask us to stop
+# (NEWSARCHIVE_CONTACT_URL sets another: see ``from_environment``).
 DEFAULT_CONTACT_URL = "https://github.com/newsarchive/newsarchive"
-CONTACT_URL = os.environ.get("NEWSARCHIVE_CONTACT_URL") or DEFAULT_CONTACT_URL
 
 BOT_NAME = "newsarchive"
 
-# Identify honestly: name, version and a contact URL.
-USER_AGENT = f"newsarchive/{NEWSARCHIVE_VERSION} (+{CONTACT_URL})"
+
+def user_agent(contact_url: str) -> str:
+    """Identify honestly: name, version and a contact URL."""
+    return f"newsarchive/{NEWSARCHIVE_VERSION} (+{contact_url})"
+
+
+USER_AGENT = user_agent(DEFAULT_CONTACT_URL)
 # The token robots.txt rules are matched against.
 ROBOTSTXT_USER_AGENT = "newsarchive"
 ROBOTSTXT_OBEY = True
@@ -47,7 +52,7 @@ RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
 # Give up on slow or huge responses rather than stall the crawl.
-DOWNLOAD_TIMEOUT = float(os.environ.get("NEWSARCHIVE_DOWNLOAD_TIMEOUT") or 30)
+DOWNLOAD_TIMEOUT = 30.0  # NEWSARCHIVE_DOWNLOAD_TIMEOUT sets another
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 
@@ -75,7 +80,7 @@ WARC_DIR = "warc"
 WARC_PREFIX = "newsarchive"
 WARC_MAX_BYTES = 1024**3
 WARC_IS_PART_OF = ""
-WARC_OPERATOR = CONTACT_URL
+WARC_OPERATOR = DEFAULT_CONTACT_URL
 
 # Discovery limits: pages followed per section, sub-sitemaps read per index
 # (the newest first by lastmod).
@@ -83,6 +88,18 @@ SECTION_MAX_PAGES = 10
 SITEMAP_MAX_CHILDREN = 20
 
 LOG_LEVEL = "WARNING"
+
+
+def from_environment(environ: dict[str, str] | None = None) -> dict[str, object]:
+    """The settings the environment sets, read when a crawl starts (a fork server imports
+    this module once, long before the crawls it forks)."""
+    env = os.environ if environ is None else environ
+    contact_url = env.get("NEWSARCHIVE_CONTACT_URL") or DEFAULT_CONTACT_URL
+    return {
+        "USER_AGENT": user_agent(contact_url),
+        "WARC_OPERATOR": contact_url,
+        "DOWNLOAD_TIMEOUT": float(env.get("NEWSARCHIVE_DOWNLOAD_TIMEOUT") or DOWNLOAD_TIMEOUT),
+    }
 
 
 def for_outlet(outlet: Outlet, *, delay: float | None = None) -> dict[str, object]:

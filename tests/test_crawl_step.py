@@ -4,11 +4,13 @@ from __future__ import annotations
 import pytest
 
 from flows.crawl_step import CrawlFailed, run_crawl
+from tests.replica.fixtures import running_replica
 
 
-def test_a_crawl_over_its_time_limit_fails_with_one_line_and_leaves_no_complete_warc(replica, tmp_path):
-    with pytest.raises(CrawlFailed) as failure:
-        run_crawl("sputnik", tmp_path, 50, set(), proxy=replica.proxy_url, delay=0, timeout=0.5)
+def test_a_crawl_over_its_time_limit_fails_with_one_line_and_leaves_no_complete_warc(tmp_path):
+    # Every response takes 0.3 s: the crawl of 20 articles needs some seconds, its limit is 1 s.
+    with running_replica(20, latency_ms=300) as slow, pytest.raises(CrawlFailed) as failure:
+        run_crawl("sputnik", tmp_path, 20, set(), proxy=slow.proxy_url, delay=0, timeout=1)
     assert str(failure.value).startswith("crawl of sputnik timed out after")
     assert "\n" not in str(failure.value)
     assert not list(tmp_path.rglob("*.warc.gz"))

@@ -49,6 +49,7 @@ def test_parts_cover_the_file_at_record_boundaries(warc: Path) -> None:
 
 def test_workers_give_the_same_records_with_whole_file_offsets(warc: Path, monkeypatch) -> None:
     monkeypatch.setattr(parallel_extract, "PART_BYTES", 20_000)
+    monkeypatch.setattr(parallel_extract, "IN_PROCESS_BYTES", 0)
     monkeypatch.setenv("NEWSARCHIVE_EXTRACT_WORKERS", "2")
     assert len(parallel_extract.parts(warc)) > 2
     expected = list(extract_warc(warc))
@@ -59,3 +60,13 @@ def test_workers_give_the_same_records_with_whole_file_offsets(warc: Path, monke
     with open(warc, "rb") as handle:  # the offset locates the record in the whole file
         handle.seek(first.warc_offset)
         assert first.warc_record_id.encode() in gzip.decompress(handle.read(first.warc_length))
+
+
+def test_a_small_warc_is_extracted_without_starting_the_workers(warc: Path, monkeypatch) -> None:
+    """A no-op run's WARC holds only feeds and sitemaps: no worker process is started for it."""
+    monkeypatch.setattr(parallel_extract, "_pool", None)
+    monkeypatch.setattr(parallel_extract, "IN_PROCESS_BYTES", warc.stat().st_size + 1)
+    monkeypatch.setenv("NEWSARCHIVE_EXTRACT_WORKERS", "2")
+    found = parallel_extract.extract_warc_parallel(warc)
+    assert parallel_extract._pool is None
+    assert _comparable(found) == _comparable(extract_warc(warc))
