@@ -42,15 +42,20 @@ def running_replica(articles_per_outlet: int, seed: int = 1, epoch: int = 0, lat
         port = _wait_ready(proc, startup_timeout)
         yield f"http://127.0.0.1:{port}"
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop_process(proc, timeout=10)
         proc.stdout.close()
         proc.stderr.close()
+
+
+def stop_process(process: subprocess.Popen, timeout: float = 20.0) -> None:
+    """SIGTERM, then SIGKILL if the process has not exited within ``timeout`` seconds."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def _wait_ready(proc: subprocess.Popen, timeout: float) -> int:

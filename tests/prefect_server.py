@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -28,6 +27,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from flows.replica_process import stop_process
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 POOL = "newsarchive"
 FINAL_STATES = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
@@ -37,16 +38,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _stop(process: subprocess.Popen, timeout: float = 20.0) -> None:
-    if process.poll() is None:
-        os.kill(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 class PrefectServer:
@@ -104,7 +95,7 @@ class PrefectServer:
 
     def stop(self) -> None:
         if self.process is not None:
-            _stop(self.process)
+            stop_process(self.process)
             self.process = None
         self.http.close()
 
@@ -195,7 +186,7 @@ def running_worker(server: PrefectServer, name: str, limit: int | None = None, *
     try:
         yield process
     finally:
-        _stop(process)
+        stop_process(process)
 
 
 def deploy(server: PrefectServer, store: str, **env: str) -> str:

@@ -8,9 +8,7 @@ so objects survive it like a real outage. The process is stopped by its PID.
 from __future__ import annotations
 
 import json
-import os
 import secrets
-import signal
 import socket
 import subprocess
 import sys
@@ -19,6 +17,8 @@ from pathlib import Path
 
 import boto3
 from botocore.config import Config
+
+from flows.replica_process import stop_process
 
 _STARTUP_TIMEOUT = 30.0
 _STOP_TIMEOUT = 10.0
@@ -142,13 +142,7 @@ class SeaweedS3:
     def stop(self) -> None:
         if self.process is None:
             return
-        if self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=_STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                os.kill(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_process(self.process, timeout=_STOP_TIMEOUT)
         self.process = None
 
     def restart(self) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from flows.replica_process import stop_process
 from tests.archivist_fixtures import demo_archive, newsarchive, stored_records
 
 PYWB = "pywb==2.10.0"
@@ -81,12 +81,7 @@ def replay(pywb_bin, tmp_path_factory):
         _wait_for(port, process, log)
         yield f"http://127.0.0.1:{port}", store, record
     finally:
-        os.kill(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_process(process, timeout=10)
 
 
 def timestamp(iso: str) -> str:
