@@ -257,20 +257,29 @@ class StateStore:
                 migration(conn)
                 conn.execute(schema_version.update().values(version=version))
 
-    def _upsert(self, conn: Connection, table: sa.Table, row: dict, update: Iterable[str] = ()) -> None:
+    def _upsert(self, conn: Connection, table: sa.Table, rows: dict | list[dict], update: Iterable[str] = ()) -> None:
+        """Insert ``rows`` (one, or many with the same keys, sent as one batch); on a primary-key
+        conflict update the ``update`` columns, or leave the row as it is."""
+        keys = [c.name for c in table.primary_key.columns]
+        update = list(update)
+        unique: dict[tuple, dict] = {}  # a key twice in one batch: the last row updates, the first inserts
+        for row in [rows] if isinstance(rows, dict) else rows:
+            key = tuple(row[k] for k in keys)
+            if update or key not in unique:
+                unique[key] = row
+        if not unique:
+            return
         if conn.dialect.name == "postgresql":
             from sqlalchemy.dialects.postgresql import insert
         else:
             from sqlalchemy.dialects.sqlite import insert
-        statement = insert(table).values(**row)
-        keys = [c.name for c in table.primary_key.columns]
-        update = list(update)
+        statement = insert(table)
         if update:
             statement = statement.on_conflict_do_update(
                 index_elements=keys, set_={name: statement.excluded[name] for name in update})
         else:
             statement = statement.on_conflict_do_nothing(index_elements=keys)
-        conn.execute(statement)
+        conn.execute(statement, list(unique.values()))
 
     def seen_urls(self, outlet: str | None = None) -> set[str]:
         query = sa.select(articles.c.canonical_url)
@@ -295,27 +304,23 @@ class StateStore:
                    validators: Iterable[Validator] = ()) -> None:
         """Record a run's stored articles, captures, versions and discovery validators in one
         transaction (call after the store confirmed the files they refer to)."""
+        archived = list(archived)
         with self._engine.begin() as conn:
-            for article in archived:
-                self._upsert(conn, articles, {
-                    "canonical_url": article.canonical_url, "outlet": article.outlet,
-                    "text_sha256": article.text_sha256, "first_run": run_id, "last_run": run_id,
-                    "articles_key": article.articles_key,
-                }, update=("text_sha256", "last_run", "articles_key"))
-                self._upsert(conn, texts, {"text_sha256": article.text_sha256,
-                                           "canonical_url": article.canonical_url})
-                if article.minhash:
-                    self._upsert(conn, signatures, {
-                        "canonical_url": article.canonical_url, "outlet": article.outlet,
-                        "published": article.published, "credited_outlet": article.credited_outlet,
-                        "minhash": article.minhash,
-                    }, update=("outlet", "published", "credited_outlet", "minhash"))
-            for capture in captures:
-                self._upsert(conn, capture_table, {**asdict(capture), "run_id": capture.run_id or run_id})
-            for version in versions:
-                row = {**asdict(version), "run_id": version.run_id or run_id,
-                       "diff": json.dumps(version.diff, sort_keys=True) if version.diff is not None else None}
-                self._upsert(conn, version_table, row)
+            self._upsert(conn, articles, [{
+                "canonical_url": a.canonical_url, "outlet": a.outlet, "text_sha256": a.text_sha256,
+                "first_run": run_id, "last_run": run_id, "articles_key": a.articles_key,
+            } for a in archived], update=("text_sha256", "last_run", "articles_key"))
+            self._upsert(conn, texts, [{"text_sha256": a.text_sha256, "canonical_url": a.canonical_url}
+                                       for a in archived])
+            self._upsert(conn, signatures, [{
+                "canonical_url": a.canonical_url, "outlet": a.outlet, "published": a.published,
+                "credited_outlet": a.credited_outlet, "minhash": a.minhash,
+            } for a in archived if a.minhash], update=("outlet", "published", "credited_outlet", "minhash"))
+            self._upsert(conn, capture_table, [{**asdict(c), "run_id": c.run_id or run_id} for c in captures])
+            self._upsert(conn, version_table, [
+                {**asdict(v), "run_id": v.run_id or run_id,
+                 "diff": json.dumps(v.diff, sort_keys=True) if v.diff is not None else None}
+                for v in versions])
             for validator in validators:
                 row = asdict(validator)
                 self._upsert(conn, validator_table, row,
