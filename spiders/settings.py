@@ -70,7 +70,10 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
 # Never reach private, loopback or link-local addresses, nor hosts off the outlet's domains.
-DOWNLOADER_MIDDLEWARES = {"spiders.safety.AddressGuard": 760}
+# Wait what a 429 or 503 answer's Retry-After asks (at most RETRY_AFTER_MAX seconds) before
+# the next request to that outlet; it sees answers before the RetryMiddleware (550).
+DOWNLOADER_MIDDLEWARES = {"spiders.safety.AddressGuard": 760, "spiders.retry_after.RetryAfter": 560}
+RETRY_AFTER_MAX = 120.0
 
 # Every HTTP exchange is written to WARC by this extension.
 EXTENSIONS = {
