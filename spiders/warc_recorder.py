@@ -187,6 +187,8 @@ class WarcRecorder:
                 refers_to_target_uri=revisit["refers_to_uri"],
                 refers_to_date=revisit["refers_to_date"],
                 date=date,
+                request=http_request(request),
+                ip_address=ip_address,
             )
             kind = "revisit"
             if stats is not None:

@@ -230,24 +230,27 @@ class WarcWriter:
             warc_headers_dict=response_headers,
             http_headers=http,
         )
-        req_http = StatusAndHeaders(
+        self._write(out, resp)
+        self._write(out, self._request_record(url, request, when, extra, response_headers["WARC-Record-ID"],
+                                              request_id))
+        return response_headers["WARC-Record-ID"]
+
+    def _request_record(self, url: str, request: HttpRequest, when: datetime, extra: dict,
+                        concurrent_to: str, record_id: str | None):
+        """The request record of a response or revisit record, ``WARC-Concurrent-To`` it."""
+        http = StatusAndHeaders(
             f"{request.method} {request.target} {request.protocol}",
             list(request.headers),
             is_http_request=True,
         )
-        req = self._warcio.create_warc_record(
+        return self._warcio.create_warc_record(
             url,
             "request",
             payload=BytesIO(request.body),
             length=len(request.body),
-            warc_headers_dict=self._headers(
-                request_id, when, {**extra, "WARC-Concurrent-To": response_headers["WARC-Record-ID"]}
-            ),
-            http_headers=req_http,
+            warc_headers_dict=self._headers(record_id, when, {**extra, "WARC-Concurrent-To": concurrent_to}),
+            http_headers=http,
         )
-        self._write(out, resp)
-        self._write(out, req)
-        return response_headers["WARC-Record-ID"]
 
     def write_revisit(
         self,
@@ -260,11 +263,16 @@ class WarcWriter:
         refers_to: str | None = None,
         date: datetime | None = None,
         record_id: str | None = None,
+        request: HttpRequest | None = None,
+        ip_address: str | None = None,
     ) -> str:
-        """Write an identical-payload-digest revisit (HTTP headers only, no body)."""
+        """Write an identical-payload-digest revisit (HTTP headers only, no body), and the
+        ``request`` that got it, if given, as for a response."""
         out = self._ensure_open()
-        extra = {"WARC-Refers-To": refers_to} if refers_to else {}
-        headers = self._headers(record_id, date, extra)
+        when = date or self._clock()
+        network = {"WARC-IP-Address": ip_address} if ip_address else {}
+        extra = {**network, **({"WARC-Refers-To": refers_to} if refers_to else {})}
+        headers = self._headers(record_id, when, extra)
         http = StatusAndHeaders(
             f"{response.status} {response.reason}".rstrip(),
             list(response.headers),
@@ -279,6 +287,8 @@ class WarcWriter:
             warc_headers_dict=headers,
         )
         self._write(out, record)
+        if request is not None:
+            self._write(out, self._request_record(url, request, when, network, headers["WARC-Record-ID"], None))
         return headers["WARC-Record-ID"]
 
 

@@ -174,13 +174,19 @@ def test_the_recorder_writes_a_revisit_for_a_304_or_an_identical_payload_and_a_r
     again = _crawl(replica, tmp_path / "again", "--max-articles", "0", "--revisit", str(revisit_file))
     assert again["revisit_outcomes"] == {"unchanged": 2, "changed": 1}
     (warc,) = (tmp_path / "again" / "warc").glob("*.warc.gz")
-    found = []
+    found, revisit_ids, requests_of = [], [], {}
     with open(warc, "rb") as stream:
         for record in ArchiveIterator(stream):
             uri = record.rec_headers.get_header("WARC-Target-URI")
             if record.rec_type in ("response", "revisit") and uri in (a["url"], b["url"]):
                 found.append((uri, record.rec_type, record.http_headers.get_statuscode(),
                               record.rec_headers.get_header("WARC-Payload-Digest")))
+                if record.rec_type == "revisit":
+                    revisit_ids.append(record.rec_headers.get_header("WARC-Record-ID"))
+            if record.rec_type == "request":
+                requests_of[record.rec_headers.get_header("WARC-Concurrent-To")] = uri
+    # Each revisit has its request record beside it, as a response has.
+    assert len(revisit_ids) == 2 and all(requests_of.get(i) in (a["url"], b["url"]) for i in revisit_ids)
     assert sorted(found) == sorted([(a["url"], "revisit", "200", a["payload_digest"]),
                                     (b["url"], "revisit", "304", b["payload_digest"]),
                                     (a["url"], "response", "200", a["payload_digest"])])
