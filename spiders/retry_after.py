@@ -42,7 +42,7 @@ class RetryAfter:
     def from_crawler(cls, crawler: Crawler) -> RetryAfter:
         return cls(crawler, crawler.settings.getfloat("RETRY_AFTER_MAX", 120.0))
 
-    def process_response(self, request: Request, response: Response, spider=None) -> Response:
+    def process_response(self, request: Request, response: Response) -> Response:
         downloader = self.crawler.engine.downloader
         key = downloader.get_slot_key(request)
         slot = downloader.slots.get(key)
