@@ -4,14 +4,17 @@ Writes are atomic: the data goes to a hidden temp file in the target directory,
 is fsynced, then linked (write-once) or renamed (overwrite) to its final name,
 so a crash never leaves a partial file under a key. Hidden names (leading dot)
 are never keys: temp files and the working directory beside the layout stay
-out of listings.
+out of listings. A writer holds a lock on its temp file; the next write of the
+same key removes the temp files of writers that died (their lock is gone).
 """
 from __future__ import annotations
 
 import errno
+import fcntl
 import hashlib
 import os
 import secrets
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -101,10 +104,12 @@ class LocalStore:
         final = self._path(key)
         try:
             final.parent.mkdir(parents=True, exist_ok=True)
-            tmp = final.parent / f".{final.name}.tmp-{secrets.token_hex(6)}"
+            _remove_abandoned_temp_files(final)
+            tmp = final.parent / f"{_temp_prefix(final)}{secrets.token_hex(6)}"
             digest, size = hashlib.sha256(), 0
             try:
                 with open(tmp, "xb") as out:
+                    fcntl.flock(out.fileno(), fcntl.LOCK_EX)  # released when this writer ends or dies
                     while chunk := read(_CHUNK):
                         digest.update(chunk)
                         size += len(chunk)
@@ -142,6 +147,29 @@ class LocalStore:
                     raise ConflictingObject(f"{self.uri}: conflicting object {info.key}") from None
                 return
             os.replace(tmp, final)
+
+
+def _temp_prefix(final: Path) -> str:
+    return f".{final.name}.tmp-"
+
+
+# A temp file younger than this may belong to a writer that has created it but not yet
+# taken its lock.
+_ABANDONED_AFTER_SECONDS = 1.0
+
+
+def _remove_abandoned_temp_files(final: Path) -> None:
+    """Remove the temp files of earlier writes of ``final`` whose writer died (killed
+    before its rename): nobody holds their lock any more."""
+    for tmp in final.parent.glob(f"{_temp_prefix(final)}*"):
+        try:
+            if time.time() - tmp.stat().st_mtime < _ABANDONED_AFTER_SECONDS:
+                continue
+            with open(tmp, "rb") as held:
+                fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                tmp.unlink()
+        except OSError:
+            continue  # a live writer's (its lock is held), already gone, or not ours to remove
 
 
 def _check_writable(root: Path) -> None:

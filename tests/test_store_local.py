@@ -1,9 +1,11 @@
+import fcntl
 import hashlib
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -135,3 +137,18 @@ def test_unwritable_directory_fails_at_open_with_one_line(shared_tmp):
     assert result.stdout.count("\n") == 1
     assert "is not writable" in result.stdout
     assert os.listdir(locked) == []
+
+
+def test_a_dead_writers_temp_file_goes_with_the_next_write_of_its_key(tmp_path):
+    store = LocalStore(tmp_path)
+    (tmp_path / "a").mkdir()
+    dead, live = tmp_path / "a" / ".b.bin.tmp-000000dead00", tmp_path / "a" / ".b.bin.tmp-000000live00"
+    for path in (dead, live):
+        path.write_bytes(b"half an upload")
+        os.utime(path, (time.time() - 60, time.time() - 60))
+    with open(live, "rb") as writer:
+        fcntl.flock(writer.fileno(), fcntl.LOCK_EX)  # a writer still at work holds its lock
+        store.put_bytes("a/b.bin", b"the whole object")
+        assert not dead.exists() and live.exists()
+    assert store.get_bytes("a/b.bin") == b"the whole object"
+    assert list(store.list("a/")) == ["a/b.bin"]
