@@ -35,7 +35,7 @@ def test_the_retry_waits_what_retry_after_asks(tmp_path):
     assert _gap_before_success("503:retry-after=2,times=1", tmp_path / "asked") >= 2.0
     assert _gap_before_success("429:retry-after=2,times=1", tmp_path / "asked-429") >= 2.0
     # Without the header the retry goes out as soon as the slot allows.
-    assert _gap_before_success("503:times=1", tmp_path / "not-asked") < 1.0
+    assert _gap_before_success("503:times=1", tmp_path / "not-asked") < 1.5
 
 
 @pytest.mark.parametrize(("value", "seconds"), [
