@@ -36,7 +36,7 @@ class RetryAfter:
     def __init__(self, crawler: Crawler, max_wait: float) -> None:
         self.crawler = crawler
         self.max_wait = max_wait
-        self._normal_delay: dict[str, float] = {}  # slots held back, and their delay before
+        self._held: dict[str, tuple[float, float]] = {}  # slot -> (its delay before, held until)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RetryAfter:
@@ -49,15 +49,19 @@ class RetryAfter:
         if slot is None:
             return response
         if response.status not in THROTTLED:
-            if key in self._normal_delay:
-                slot.delay = self._normal_delay.pop(key)
+            # Answers to requests sent before the hold may still arrive during it.
+            if key in self._held and time.monotonic() >= self._held[key][1]:
+                slot.delay = self._held.pop(key)[0]
             return response
         wait = retry_after_seconds(response.headers.get(b"Retry-After"), time.time())
         if wait:
             # The slot sends its next request ``delay`` after ``lastseen``: put ``lastseen`` the
-            # wait ahead. A slot without delay skips that check, so it gets a token one.
-            self._normal_delay.setdefault(key, slot.delay)
+            # wait ahead. A slot without delay skips that check, so it gets a token one until
+            # the hold is over.
+            until = time.monotonic() + min(wait, self.max_wait)
+            normal, held_until = self._held.get(key, (slot.delay, 0.0))
+            self._held[key] = (normal, max(until, held_until))
             slot.delay = slot.delay or 1e-6
-            slot.lastseen = max(slot.lastseen, time.monotonic() + min(wait, self.max_wait))
+            slot.lastseen = max(slot.lastseen, until)
             self.crawler.stats.inc_value("retry_after/honoured")
         return response
