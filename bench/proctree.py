@@ -53,21 +53,8 @@ def _cpu_seconds(pid: int) -> float:
         return 0.0
 
 
-def tree_cpu_seconds(root: int, exclude: tuple[str, ...] = ()) -> float:
-    """CPU time of ``root`` and all its descendants, living or reaped, leaving out the
-    processes whose command line contains one of ``exclude`` (and their descendants).
-
-    A fork server's children are not the root's: their time reaches the root's own
-    children total only once the server itself exits, so the living tree is summed.
-    """
-    total, stack = 0.0, [root]
-    while stack:
-        pid = stack.pop()
-        if pid != root and exclude and any(word in _cmdline(pid) for word in exclude):
-            continue
-        total += _cpu_seconds(pid)
-        stack += _children(pid)
-    return total
+def _excluded(pid: int, exclude: tuple[str, ...]) -> bool:
+    return bool(exclude) and any(word in _cmdline(pid) for word in exclude)
 
 
 def tree(root: int) -> list[int]:
@@ -77,6 +64,16 @@ def tree(root: int) -> list[int]:
         pids.append(pid)
         stack += _children(pid)
     return pids
+
+
+def tree_cpu_seconds(root: int, exclude: tuple[str, ...] = ()) -> float:
+    """CPU time of ``root`` and all its descendants, living or reaped, leaving out the
+    processes whose command line contains one of ``exclude``.
+
+    A fork server's children are not the root's: their time reaches the root's own
+    children total only once the server itself exits, so the living tree is summed.
+    """
+    return sum(_cpu_seconds(pid) for pid in tree(root) if pid == root or not _excluded(pid, exclude))
 
 
 class PeakRss:
@@ -101,7 +98,7 @@ class PeakRss:
     def sample(self) -> None:
         kept = kept_pss = left_out = 0
         for pid in tree(self.root):
-            if self.exclude and any(word in _cmdline(pid) for word in self.exclude):
+            if _excluded(pid, self.exclude):
                 left_out += _rss_bytes(pid)
             else:
                 kept += _rss_bytes(pid)
