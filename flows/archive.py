@@ -21,12 +21,11 @@ from typing import Annotated, Literal
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
-from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 from prefect.states import Completed, Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import Field
 
-from flows import progress, run_state
+from flows import prefect_settings, progress, run_state
 from flows.articles_file import write_records
 from flows.crawl_step import CrawlFailed, CrawlResult, run_crawl
 from flows.credentials import apply_s3_block
@@ -328,7 +327,7 @@ def archive(
         # The parent's heartbeats already tell the server this process is alive. A subflow's
         # own would hold its thread up to a second as it ends (Prefect joins the heartbeat
         # thread, which wakes once a second): most of a no-op outlet's time.
-        with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        with prefect_settings.without_heartbeats():
             result = archive_outlet(slug, run_id, started, max_articles, store, replica, delay, state,
                                     s3_block, revisit_after_days=list(revisit_after_days), now=now,
                                     since=since, return_state=True)

@@ -28,10 +28,19 @@ def run_settings() -> Iterator[None]:
     for its heartbeat thread as it ends. With a server, heartbeats stay on, so that a
     run whose process died can be marked Crashed.
     """
-    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.settings import PREFECT_API_URL
 
     if PREFECT_API_URL.value():
         yield
         return
+    with without_heartbeats():
+        yield
+
+
+@contextlib.contextmanager
+def without_heartbeats() -> Iterator[None]:
+    """Flow runs started in this context (and thread) send no Prefect heartbeats."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         yield
