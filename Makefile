@@ -59,11 +59,11 @@ screenshots: install-test test-tools
 
 ## Extraction quality: ours beside plain trafilatura (ScrapingHub set) and per outlet on the replica
 eval: install-test
-	$(PY) -m flows.evaluate
+	$(PY) -m tests.quality.evaluate
 
 ## Regenerate the golden files (review the diff before committing)
 golden: install-test
-	$(PY) -m tests.golden_tool
+	$(PY) -m tests.quality.golden_tool
 
 ## Benchmarks, each figure beside its baseline; SCALE=small is the quick variant (JSON in bench/results/)
 SCALE ?= full

@@ -38,7 +38,7 @@ def _log(message: str) -> None:
 
 def run(scale: str) -> dict:
     from bench import e2e, fetch, near_dup, retrieval
-    from tests.postgres import PostgresServer
+    from tests.servers.postgres import PostgresServer
 
     plan = SCALES[scale]
     results: dict = {"scale": scale, "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),

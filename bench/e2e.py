@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import trafilatura
 
 from bench.proctree import PREFECT_SERVER, PeakRss
-from flows.replica_process import running_replica
+from spiders.replica.process import running_replica
 from spiders.outlets import SLUGS, outlet_for_host
 from storage.warc_reader import iter_responses
 

@@ -19,8 +19,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from flows.crawl_step import crawl_env
-from flows.replica_process import running_replica
+from flows.pipeline.crawl import crawl_env
+from spiders.replica.process import running_replica
 from spiders.outlets import SLUGS, get_outlet
 from storage.warc_reader import iter_responses
 

@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from flows.near_dup import NUM_PERM, Member, NearDupIndex, signature
+from flows.dedup.near import NUM_PERM, Member, NearDupIndex, signature
 
 TIMED = 1000  # inserts and queries timed at the full size
 COPY_EVERY = 20

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from bench.proctree import PREFECT_SERVER, tree_cpu_seconds
-from flows import prefect_settings
+from flows.orchestration import prefect_settings
 
 
 def _cpu_seconds() -> float:

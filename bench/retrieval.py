@@ -102,7 +102,7 @@ def lookups(store, urls: list[str], count: int) -> dict:
 
 
 def measure(captures: int, count: int = 200, per_warc: int = 1000) -> dict:
-    from tests.s3server import SeaweedS3  # the test server: part of the source checkout
+    from tests.servers.s3 import SeaweedS3  # the test server: part of the source checkout
 
     urls = [f"https://www.example.com/2026/article-{n}" for n in range(captures // 3)]
     result: dict = {"captures": captures}

@@ -43,7 +43,7 @@ done
   || { echo "make serve: the Prefect server did not start; see $PREFECT_HOME/server.log" >&2; exit 1; }
 
 if [ "${NEWSARCHIVE_LIVE:-0}" != 1 ]; then
-  "$PY" -m tests.replica serve --port "$REPLICA_PORT" --articles-per-outlet 30 >"$PREFECT_HOME/replica.log" 2>&1 &
+  "$PY" -m spiders.replica serve --port "$REPLICA_PORT" --articles-per-outlet 30 >"$PREFECT_HOME/replica.log" 2>&1 &
   pids+=($!)
   export NEWSARCHIVE_REPLICA=http://127.0.0.1:$REPLICA_PORT
 fi

@@ -30,7 +30,7 @@ class Settings:
     delay: float | None  # None: each outlet's politeness delay
     state: str | None  # None: SQLite in the store's workspace
     contact_url: str
-    schedules: dict[str, str] = field(default_factory=dict)  # outlet slug -> cron expression
+    schedules: dict[str, str] = field(default_factory=dict)  # outlet slug -> cron: the registry's, then the file's
 
 
 def _read(path: Path) -> dict:
@@ -94,12 +94,15 @@ def validate(data: dict, where: str) -> Settings:
     parts = urlsplit(contact) if isinstance(contact, str) else None
     if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError(f"{where}: run.contact_url must be an http(s) URL, got {contact!r}")
-    schedules = data.get("schedules", {})
-    for slug, cron in schedules.items():
+    from spiders.outlets import get_outlet
+
+    schedules = {slug: get_outlet(slug, environ={}).schedule for slug in SLUGS}
+    for slug, cron in data.get("schedules", {}).items():
         if slug not in SLUGS:
             raise ConfigError(f"{where}: schedules.{slug}: unknown outlet {slug!r} (known: {', '.join(SLUGS)})")
         if not isinstance(cron, str) or not valid_cron(cron):
             raise ConfigError(f"{where}: schedules.{slug}: not a cron expression: {cron!r}")
+        schedules[slug] = cron
     return Settings(outlets=outlets, store=store, max_articles=max_articles,
                     delay=float(delay) if delay >= 0 else None, state=state or None,
                     contact_url=contact, schedules=dict(schedules))

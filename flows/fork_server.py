@@ -15,7 +15,7 @@ from __future__ import annotations
 import multiprocessing
 from multiprocessing.context import ForkServerContext
 
-PRELOAD = ["flows.extract", "spiders.preload"]
+PRELOAD = ["flows.extract.warc", "spiders.preload"]
 
 
 def context() -> ForkServerContext:

@@ -19,7 +19,7 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
 from spiders import settings as default_settings
-from spiders.base import OutletSpider
+from spiders.spider import OutletSpider
 from spiders.outlets import SLUGS, get_outlet
 
 EXIT_OK = 0
@@ -53,7 +53,7 @@ def _non_negative_float(text: str) -> float:
     return value
 
 
-def _positive_int(text: str) -> int:
+def _byte_count(text: str) -> int:
     value = int(text)
     if value <= 0:
         raise argparse.ArgumentTypeError("must be positive")
@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--delay", type=_non_negative_float, help="seconds between requests (0: no throttling)")
     parser.add_argument("--since", type=_moment, metavar="ISO",
                         help="fetch no article known to be published before this date or time (UTC if no offset)")
-    parser.add_argument("--warc-max-bytes", type=_positive_int, default=default_settings.WARC_MAX_BYTES)
+    parser.add_argument("--warc-max-bytes", type=_byte_count, default=default_settings.WARC_MAX_BYTES)
     parser.add_argument(
         "--log-level", default="WARNING", choices=("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
     )

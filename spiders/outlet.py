@@ -67,6 +67,7 @@ class Outlet:
     sections: tuple[str, ...] = ()  # paths of paginated section pages
     article_path: str = ""  # regex matched against the URL path (+query) of an article
     politeness: Politeness = field(default_factory=Politeness)
+    schedule: str = "0 * * * *"  # cron (UTC) of its scheduled runs; the settings file may override it
     rules: tuple[ExtractionRules, ...] = (ExtractionRules(),)
 
     @property

@@ -1,7 +1,8 @@
 """The store interface: a flat key space of write-once objects.
 
 Two backends implement it: a local directory laid out exactly like the bucket
-(:mod:`storage.local`) and S3 (:mod:`storage.s3`). Every object is written once:
+(:mod:`storage.local`) and S3 (:mod:`storage.s3`); :func:`storage.factory.open_store`
+picks one for a URI. Every object is written once:
 putting a key again with the same content is a no-op, with other content it
 is an error (:class:`ConflictingObject`), unless the caller asks to overwrite.
 """
@@ -73,19 +74,3 @@ def sha256_stream(fh: BinaryIO) -> str:
     while chunk := fh.read(_CHUNK):
         digest.update(chunk)
     return digest.hexdigest()
-
-
-def open_store(uri: str, *, read_only: bool = False) -> Store:
-    """``./archive``, ``/abs/dir``, ``file:///dir`` -> local; ``s3://bucket/prefix`` -> S3.
-
-    ``read_only``: a local directory need only exist (archives on read-only media).
-    """
-    if uri.startswith("s3://"):
-        from storage.s3 import S3Store
-
-        return S3Store.from_uri(uri)
-    if "://" in uri.removeprefix("file://") or not uri.strip():
-        raise StoreError(f"unsupported store URI {uri!r}: use a directory or s3://bucket/prefix")
-    from storage.local import LocalStore
-
-    return LocalStore(Path(uri.removeprefix("file://")), read_only=read_only)

@@ -4,4 +4,4 @@ import os
 # Prefect: no telemetry, and a project-local home so tests never touch a user's ~/.prefect.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
-pytest_plugins = ["tests.replica.fixtures", "tests.fixtures_s3", "tests.prefect_server"]
+pytest_plugins = ["tests.servers.replica", "tests.servers.s3_fixtures", "tests.servers.prefect"]

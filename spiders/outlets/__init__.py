@@ -1,13 +1,25 @@
-"""The outlet registry: one module per outlet, each exporting ``OUTLET``."""
+"""The outlet registry: one module per outlet, each exporting ``OUTLET``.
+
+Adding an outlet: its module here and its line in ``REGISTRY``, its replica site
+(``spiders/replica/outlets/<slug>.py``), its test folder (``tests/outlets/<slug>/``)
+and its block in ``deploy/prefect.yaml``; ``tests/unit/test_registry.py`` names any
+place that is missing. Every list of outlets elsewhere derives from ``SLUGS``.
+"""
 from __future__ import annotations
 
-from spiders.outlet import Outlet, base_url_override
-from spiders.outlets import alwaght, globalresearch, menafn, mondialisation, southfront, sputnik
+import importlib
 
-_BUILTIN: dict[str, Outlet] = {
-    module.OUTLET.slug: module.OUTLET
-    for module in (globalresearch, mondialisation, southfront, sputnik, alwaght, menafn)
-}
+from spiders.outlet import Outlet, base_url_override
+
+# The outlets, in the order runs process them (the order decides which of two identical
+# texts found in one run is the original).
+REGISTRY = ("globalresearch", "mondialisation", "southfront", "sputnik", "alwaght", "menafn")
+
+_BUILTIN: dict[str, Outlet] = {}
+for _name in REGISTRY:
+    _outlet = importlib.import_module(f"spiders.outlets.{_name}").OUTLET
+    assert _outlet.slug == _name, f"spiders/outlets/{_name}.py defines the outlet {_outlet.slug!r}"
+    _BUILTIN[_name] = _outlet
 
 SLUGS: tuple[str, ...] = tuple(_BUILTIN)
 

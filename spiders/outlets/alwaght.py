@@ -14,6 +14,7 @@ OUTLET = Outlet(
     # https://alwaght.net/en/News/<numeric id>/<Title-Slug>
     article_path=r"^/en/News/\d+/[^/]+$",
     politeness=Politeness(concurrency=2, delay=1.0),
+    schedule="35 */3 * * *",  # every three hours
     rules=(
         ExtractionRules(
             body_xpath='//div[contains(concat(" ", normalize-space(@class), " "), " NewsText ")]',

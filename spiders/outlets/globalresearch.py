@@ -64,6 +64,7 @@ OUTLET = Outlet(
     # https://www.globalresearch.ca/<slug>/<numeric id>
     article_path=r"^/[a-z0-9][a-z0-9-]*/\d{5,}/?$",
     politeness=Politeness(concurrency=2, delay=1.0),
+    schedule="5 * * * *",  # hourly
     rules=(
         ExtractionRules(
             body_xpath=BODY_XPATH,

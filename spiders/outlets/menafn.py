@@ -13,6 +13,7 @@ OUTLET = Outlet(
     # https://menafn.com/<numeric id>/<Title-Slug>
     article_path=r"^/\d{7,}/[^/]+$",
     politeness=Politeness(concurrency=2, delay=1.0),
+    schedule="45 * * * *",  # hourly
     rules=(
         ExtractionRules(
             body_xpath='//div[@id="article_body" or contains(concat(" ", normalize-space(@class), " "), " article-body ")]',

@@ -43,6 +43,7 @@ OUTLET = Outlet(
     # https://www.mondialisation.ca/<slug>/<numeric id>
     article_path=r"^/[a-z0-9][a-z0-9-]*/\d{5,}/?$",
     politeness=Politeness(concurrency=2, delay=1.0),
+    schedule="15 */2 * * *",  # every two hours
     rules=(
         ExtractionRules(
             body_xpath=BODY_XPATH,

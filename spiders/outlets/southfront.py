@@ -32,6 +32,7 @@ OUTLET = Outlet(
     # WordPress permalinks: https://southfront.press/<slug>/
     article_path=r"^/(?!(?:category|tag|page|author|feed|wp-[a-z-]+|donate|about|contacts?|search)/)[a-z0-9][a-z0-9-]*-[a-z0-9-]+/?$",
     politeness=Politeness(concurrency=2, delay=1.0),
+    schedule="25 * * * *",  # hourly
     rules=(
         ExtractionRules(
             body_xpath='//div[contains(concat(" ", normalize-space(@class), " "), " entry-content ")]',

@@ -92,5 +92,6 @@ OUTLET = Outlet(
     # https://sputnikglobe.com/<yyyymmdd>/<slug>-<numeric id>.html
     article_path=r"^/\d{8}/[a-z0-9-]+-\d{6,}\.html$",
     politeness=Politeness(concurrency=2, delay=1.0),
+    schedule="*/30 * * * *",  # every 30 minutes
     rules=(_SPUTNIKNEWS, _SPUTNIKGLOBE),
 )

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.prefect_server import PrefectServer
+from tests.servers.prefect import PrefectServer
 from tests.reliability.harness import LEDGER
 
 

@@ -16,7 +16,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from tests.servers import PROJECT_ROOT
+
 VENV_BIN = Path(sys.executable).parent
 CRASHPOINT_DIR = Path(__file__).resolve().parent / "crashpoint"
 # Short enough that timeouts and slow drips cost seconds, long enough for a loaded machine.

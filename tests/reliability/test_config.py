@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from flows.config import ConfigError, load_settings
+from spiders.outlets import SLUGS
 from tests.reliability.harness import LEDGER, VENV_BIN
 
 SHIPPED = Path(__file__).resolve().parents[2] / "flows" / "settings.toml"
@@ -72,7 +73,7 @@ def test_every_bad_value_is_one_line_exit_2_and_nothing_written(cases):
 
 def test_the_shipped_settings_are_valid_and_a_user_file_overrides_only_its_keys(tmp_path):
     defaults = load_settings(environ={})
-    assert defaults.store == "./archive" and defaults.max_articles == 50 and len(defaults.schedules) == 6
+    assert defaults.store == "./archive" and defaults.max_articles == 50 and len(defaults.schedules) == len(SLUGS)
     user = tmp_path / "mine.toml"
     user.write_text('[run]\nmax_articles = 7\n[schedules]\nsputnik = "0 * * * *"\n')
     mine = load_settings(environ={"NEWSARCHIVE_CONFIG": str(user)})

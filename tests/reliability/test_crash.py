@@ -29,7 +29,7 @@ from tests.reliability.harness import (
     store_files,
 )
 from spiders.urls import canonical_url
-from tests.replica.fixtures import running_replica
+from tests.servers.replica import running_replica
 
 ARTICLES = 5
 OUTLETS = ("sputnik", "globalresearch")

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from spiders.outlets import SLUGS, get_outlet
-from tests.replica.catalogue import Replica
-from tests.replica.fixtures import running_replica
+from spiders.replica.catalogue import Replica
+from tests.servers.replica import running_replica
 from tests.reliability.harness import LEDGER, archived_urls, invalid_warcs, manifests, newsarchive, run_args, run_env
 
 ARTICLES = 5

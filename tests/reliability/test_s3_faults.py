@@ -1,6 +1,6 @@
 """S3 faults during upload: retries, the spool kept, nothing lost; and no credential leaks.
 
-The S3 server is SeaweedFS (``tests.s3server``): stopped, frozen with SIGSTOP,
+The S3 server is SeaweedFS (``tests.servers.s3``): stopped, frozen with SIGSTOP,
 or fronted by ``S3FaultProxy`` answering uploads with ``SlowDown`` (503) or
 ``InternalError`` (500).
 """
@@ -20,7 +20,7 @@ from storage.s3 import S3Store
 from storage.spool import Spool
 from tests.reliability.harness import LEDGER, newsarchive, run_args, run_env, secrets_found
 from tests.reliability.s3proxy import S3FaultProxy
-from tests.replica.fixtures import running_replica
+from tests.servers.replica import running_replica
 
 FILES = 3
 

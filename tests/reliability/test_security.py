@@ -19,7 +19,7 @@ from spiders import settings as crawl_settings
 from spiders.safety import AddressGuard, is_public
 from storage.warc_reader import iter_responses
 from storage.warc_writer import HttpRequest, HttpResponse, WarcInfo, WarcWriter
-from tests.replica.faults import gzip_bomb, xml_bomb, xxe_feed
+from spiders.replica.faults import gzip_bomb, xml_bomb, xxe_feed
 from tests.reliability.harness import LEDGER
 
 

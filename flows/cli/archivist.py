@@ -1,0 +1,250 @@
+"""What archivists get from the bucket: ``list``, ``get`` and ``export-wacz``.
+
+``list`` and ``get`` go through the merged CDXJ index, so they read a few
+index blocks and then exactly the WARC record(s) of one capture by Range
+requests, never a whole WARC. A URL is looked up as given, in its canonical
+form, and with either scheme (the crawler records ``http://<host>/...``
+when it goes through a proxy, the canonical form is ``https``).
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import zlib
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from flows.cli.checks import iso_day
+from flows.cli.errors import EXIT_FAILED, CliError
+
+_TIMESTAMP = re.compile(r"^\d{4}(\d{2}){0,5}$")
+_TIMESTAMP_FLOOR = "00000101000000"  # pads a partial timestamp to its earliest moment
+# A request record is a few hundred bytes; one read of this size after its response finds it.
+_REQUEST_PROBE = 8192
+
+
+# -- arguments ---------------------------------------------------------------
+
+def url_variants(url: str) -> list[str]:
+    """The URL as given, its canonical form, and both with http and https."""
+    from spiders.urls import canonical_url
+
+    given = url.strip()
+    if "://" not in given:
+        given = "https://" + given
+    parts = urlsplit(given)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise CliError(f"not an http(s) URL: {url!r}")
+    variants: list[str] = []
+    for form in (given, canonical_url(given)):
+        split = urlsplit(form)
+        for scheme in ("http", "https"):
+            candidate = urlunsplit((scheme, *split[1:]))
+            if candidate not in variants:
+                variants.append(candidate)
+    return variants
+
+
+def parse_timestamp(text: str) -> datetime:
+    """``YYYYMMDDhhmmss`` or a prefix of it (``YYYY``, ``YYYYMMDD``...), UTC."""
+    if not _TIMESTAMP.match(text):
+        raise CliError(f"--at must be YYYYMMDDhhmmss (or a prefix such as YYYYMMDD), not {text!r}")
+    padded = text + _TIMESTAMP_FLOOR[len(text):]
+    try:
+        return datetime.strptime(padded, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise CliError(f"--at is not a valid date and time: {text!r}") from None
+
+
+def _open_store(uri: str):
+    from storage.factory import open_store
+    from storage.store import StoreError
+
+    try:
+        return open_store(uri, read_only=True)
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+
+
+# -- list ----------------------------------------------------------------------
+
+def format_capture(capture) -> str:
+    """One line: timestamp, status, mime, digest, WARC key, offset, length, revisit marker, URL."""
+    return " ".join([
+        capture.timestamp, str(capture.status or "-"), capture.mime or "-", capture.digest or "-",
+        capture.warc_key, str(capture.offset), str(capture.length),
+        "revisit" if capture.is_revisit else "-", capture.url,
+    ])
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from storage.retrieval import list_captures
+    from storage.store import StoreError
+
+    variants = url_variants(args.url)
+    store = _open_store(args.store)
+    try:
+        captures = list_captures(store, variants)
+    except StoreError as exc:
+        raise CliError(str(exc), EXIT_FAILED) from None
+    if not captures:
+        raise CliError(f"no captures of {args.url} in {store.uri}", EXIT_FAILED)
+    for capture in captures:
+        print(format_capture(capture))
+    return 0
+
+
+# -- get -----------------------------------------------------------------------
+
+def cmd_get(args: argparse.Namespace) -> int:
+    from storage.retrieval import closest_capture, retrieve
+    from storage.store import StoreError
+
+    variants = url_variants(args.url)
+    at = parse_timestamp(args.at) if args.at else None
+    store = _open_store(args.store)
+    try:
+        capture = closest_capture(store, variants, at)
+        if capture is None:
+            raise CliError(f"no captures of {args.url} in {store.uri}", EXIT_FAILED)
+        retrieved = retrieve(store, capture, variants)
+        if args.warc:
+            records = warc_records_of(store, retrieved)
+    except StoreError as exc:
+        raise CliError(str(exc), EXIT_FAILED) from None
+    if args.warc:
+        try:
+            args.warc.write_bytes(b"".join(records))
+        except OSError as exc:
+            raise CliError(f"cannot write {args.warc}: {exc.strerror or exc}", EXIT_FAILED) from None
+        print(f"{args.warc}: {len(records)} WARC record(s) of {capture.url} at {capture.timestamp}")
+        return 0
+    sys.stdout.buffer.write(retrieved.payload)
+    sys.stdout.buffer.flush()
+    return 0
+
+
+def warc_records_of(store, retrieved) -> list[bytes]:
+    """The capture's records as gzip members, oldest first: for a revisit, its original
+    response comes first; each response or revisit is followed by its request record
+    when the crawler wrote one right after it."""
+    pairs = [(retrieved.capture, retrieved.records[0])]
+    if retrieved.original is not retrieved.capture and len(retrieved.records) > 1:
+        pairs.insert(0, (retrieved.original, retrieved.records[1]))
+    members: list[bytes] = []
+    for capture, record in pairs:
+        members.append(record)
+        request = _request_after(store, capture, record)
+        if request:
+            members.append(request)
+    return members
+
+
+def _request_after(store, capture, record: bytes) -> bytes | None:
+    """The request record written right after ``record`` and concurrent to it, if any."""
+    from storage.store import StoreError
+
+    start = capture.offset + capture.length
+    try:
+        following = store.get_range(capture.warc_key, start, _REQUEST_PROBE)
+    except StoreError:
+        # Near the end of the file: read exactly what is left.
+        info = store.head(capture.warc_key)
+        if info is None or info.size <= start:
+            return None
+        following = store.get_range(capture.warc_key, start, min(info.size - start, _REQUEST_PROBE))
+    member = _first_gzip_member(following)
+    if member is None:
+        return None
+    request_headers, record_headers = _warc_headers(member), _warc_headers(record)
+    if (request_headers.get("warc-type") == "request"
+            and request_headers.get("warc-concurrent-to") == record_headers.get("warc-record-id")):
+        return member
+    return None
+
+
+def _first_gzip_member(data: bytes) -> bytes | None:
+    inflater = zlib.decompressobj(wbits=31)
+    try:
+        inflater.decompress(data)
+    except zlib.error:
+        return None
+    if not inflater.eof:
+        return None
+    return data[: len(data) - len(inflater.unused_data)]
+
+
+def _warc_headers(member: bytes) -> dict[str, str]:
+    head = zlib.decompressobj(wbits=31).decompress(member, 65536).split(b"\r\n\r\n", 1)[0]
+    headers = {}
+    for line in head.decode("utf-8", "replace").split("\r\n")[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return headers
+
+
+# -- export-wacz ---------------------------------------------------------------
+
+def cmd_export_wacz(args: argparse.Namespace) -> int:
+    from flows.exports.wacz import ExportError, export_wacz
+    from spiders.outlets import UnknownOutlet, get_outlet
+    from storage.store import StoreError
+
+    try:
+        outlet = get_outlet(args.outlet).slug
+    except UnknownOutlet as exc:
+        raise CliError(str(exc)) from None
+    start = iso_day(args.start, "--from") if args.start else None
+    end = iso_day(args.end, "--to") if args.end else None
+    if start and end and start > end:
+        raise CliError(f"--from {start} is after --to {end}")
+    if not args.output.name.endswith(".wacz"):
+        raise CliError(f"the output file name must end in .wacz: {args.output}")
+    if not args.output.parent.is_dir():
+        raise CliError(f"no such directory: {args.output.parent}")
+    store = _open_store(args.store)
+    try:
+        result = export_wacz(store, outlet, args.output, start, end)
+    except (ExportError, StoreError) as exc:
+        raise CliError(str(exc), EXIT_FAILED) from None
+    print(f"{args.output}: {len(result.warc_keys)} WARC file(s), {result.pages} page(s)")
+    return 0
+
+
+# -- registration --------------------------------------------------------------
+
+def add_commands(subparsers) -> None:
+    """Register ``list``, ``get`` and ``export-wacz`` on the CLI's subparsers."""
+    store_help = "store directory or s3://bucket/prefix (default: ./archive)"
+
+    listing = subparsers.add_parser(
+        "list", help="list the archived captures of a URL",
+        description="List every capture of a URL (as given, canonical, http and https): timestamp, status, "
+                    "mime, digest, WARC key, offset, length, revisit marker, URL.")
+    listing.add_argument("url", metavar="URL")
+    listing.add_argument("--store", default="./archive", help=store_help)
+    listing.set_defaults(handler=cmd_list)
+
+    get = subparsers.add_parser(
+        "get", help="print the archived page of a URL",
+        description="Print the archived payload (decoded HTML) of the capture closest to --at (default: the "
+                    "newest), read by Range requests; a revisit resolves to its original.")
+    get.add_argument("url", metavar="URL")
+    get.add_argument("--at", default=None, metavar="YYYYMMDDhhmmss", help="the moment wanted (UTC)")
+    get.add_argument("--store", default="./archive", help=store_help)
+    get.add_argument("--warc", type=Path, default=None, metavar="FILE",
+                     help="write the capture's WARC records to FILE instead of printing the payload")
+    get.set_defaults(handler=cmd_get)
+
+    export = subparsers.add_parser(
+        "export-wacz", help="package an outlet's WARCs into a WACZ file",
+        description="Package the outlet's WARC files of a date range (UTC days of the store layout) into a "
+                    "WACZ file whose pages list the archived articles.")
+    export.add_argument("output", type=Path, metavar="OUT.wacz")
+    export.add_argument("--outlet", required=True, help="outlet slug")
+    export.add_argument("--from", dest="start", default=None, metavar="YYYY-MM-DD", help="first day (default: the first)")
+    export.add_argument("--to", dest="end", default=None, metavar="YYYY-MM-DD", help="last day (default: the last)")
+    export.add_argument("--store", default="./archive", help=store_help)
+    export.set_defaults(handler=cmd_export_wacz)

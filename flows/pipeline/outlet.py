@@ -1,0 +1,153 @@
+"""One outlet's part of a run: crawl -> extract -> dedup -> publish -> commit, as plain functions.
+
+The outlet commits its own state (through a pending commit written before the
+upload, see ``storage.pending``), so one outlet failing never fails or undoes the
+others. ``archive_outlet`` returns the outlet's outcome; its ``error`` says why
+the outlet failed as a whole.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timezone
+from pathlib import Path
+
+from flows.dedup import versions
+from flows.dedup.exact import Deduplicator
+from flows.dedup.near import assign_clusters, index_from_state
+from flows.exports.parquet import write_parquet_for_keys
+from flows.pipeline import progress
+from flows.pipeline.crawl import CrawlFailed
+from flows.pipeline.outcome import OutletOutcome
+from flows.pipeline.steps import PlainSteps
+from flows.records.article import ArticleRecord
+from storage import layout
+from storage import pending as pending_commits
+from storage.factory import open_store
+from storage.spool import Spool
+from storage.state import StateStore
+from storage.store import Store, StoreError
+from storage.workspace import Workspace, workspace_for
+
+
+@dataclass
+class OutletRun:
+    """What one outlet's part of run ``run_id`` is asked to do."""
+
+    outlet: str
+    run_id: str
+    started: datetime
+    max_articles: int = 50
+    store: str = "./archive"
+    replica: str | None = None  # the HTTP proxy URL of an outlet replica
+    delay: float | None = None
+    state: str | None = None
+    recover: bool = False  # first finish what an interrupted run left in this workspace
+    revisit_after_days: list[int] = field(default_factory=lambda: [1, 7, 30])
+    now: datetime | None = None
+    since: date | None = None
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def state_location(store: str, state: str | None) -> str | Path:
+    # NEWSARCHIVE_STATE lets workers keep a database password out of flow parameters.
+    return state or os.environ.get("NEWSARCHIVE_STATE") or workspace_for(store).state_db
+
+
+def recover(workspace: Workspace, spool: Spool, store: Store, state: StateStore, steps: PlainSteps) -> None:
+    """Finish what an earlier, interrupted run left: upload its spool, then apply its state."""
+    left = [entry.key for entry in spool.pending()]
+    if left:
+        steps.logger.info("uploading %d file(s) left in the spool by an earlier run", len(left))
+        steps.flush(spool, store)
+        write_parquet_for_keys(store, left)
+    for run_id in pending_commits.apply_pending(workspace.pending, state):
+        steps.logger.info("completed the state commit of earlier run %s", run_id)
+
+
+def _start_of(day: date | None) -> datetime | None:
+    return datetime.combine(day, time.min, tzinfo=timezone.utc) if day else None
+
+
+def _failed(outcome: OutletOutcome, error: str, steps: PlainSteps) -> OutletOutcome:
+    outcome.error = error
+    steps.logger.error("%s: %s", outcome.slug, error)
+    progress.get().finished(outcome.slug, outcome.new, error)
+    steps.outlet_finished(outcome.slug, outcome.counts())
+    return outcome
+
+
+def archive_outlet(run: OutletRun, steps: PlainSteps) -> OutletOutcome:
+    """Archive one outlet's new articles (and due revisits) as part of ``run.run_id``."""
+    target = open_store(run.store)
+    workspace = workspace_for(run.store)
+    spool = Spool(workspace.spool)
+    run_dir = workspace.run_dir(run.run_id)
+    outcome = OutletOutcome(run.outlet)
+    outlet = run.outlet
+    try:
+        with StateStore(state_location(run.store, run.state)) as db:
+            if run.recover:
+                recover(workspace, spool, target, db, steps)
+            seen = db.seen_urls(outlet) | pending_commits.pending_urls(workspace.pending, outlet)
+            due = db.due_revisits(outlet, run.now or utc_now(), run.revisit_after_days)
+            revisited = {d.canonical_url for d in due}
+            try:
+                crawl = steps.crawl(outlet, run_dir, run.max_articles, seen, run.replica, run.delay, due,
+                                    list(db.validators(outlet).values()), run.now, _start_of(run.since))
+            except CrawlFailed as exc:
+                return _failed(outcome, str(exc), steps)
+            outcome.absorb_crawl(crawl.stats)
+            records: list[ArticleRecord] = []
+            for found in steps.extract_all(crawl.warc_paths):
+                records += found
+            outcome.count_unextracted(len({r.url for r in records if r.canonical_url not in revisited}))
+            split = Deduplicator(db.seen_urls(), db.owner_of_text).split(
+                [r for r in records if r.canonical_url not in revisited])  # revisits become versions
+            outcome.new = len(split.new)
+            outcome.duplicate = len(split.duplicates)
+            outcome.duplicates = [{"url": r.url, "duplicate_of": of} for r, of in split.duplicates]
+            signatures = assign_clusters(index_from_state(db.signatures() if split.new else ()), split.new)
+            outcome.near_duplicate = sum(1 for r in split.new if r.cluster_id)
+            found_versions = versions.new_versions(
+                due, [r for r in records if r.canonical_url in revisited], crawl.stats.get("captures", []),
+                versions.PreviousRecords(target), db.latest_versions(outlet) if due else {}, crawl.warc_paths,
+                utc_now())
+            outcome.revisited, outcome.changed, outcome.gone = len(due), found_versions.changed, found_versions.gone
+            stored = split.new + found_versions.records
+            archived, staged = steps.publish(outcome, crawl, stored, signatures, run.run_id, run.started,
+                                             run_dir, spool)
+            outcome.files = [{"key": e.key, "size": e.size, "sha256": e.sha256} for e in staged]
+            changes = versions.state_changes(outlet, crawl.stats, crawl.warc_paths, run.started, run.run_id,
+                                             stored, revisited, outcome.failures)
+            pending = pending_commits.write_pending(
+                workspace.pending, f"{run.run_id}.{outlet}", run.run_id, iso(utc_now()),
+                layout.manifest_key(run.run_id), versions.text_archived(archived, stored), changes.captures,
+                changes.versions, changes.validators)
+            steps.flush(spool, target)
+            if not {e.key for e in staged} & {e.key for e in spool.pending()}:
+                pending_commits.apply_pending_file(pending, db)
+    except StoreError as exc:
+        return _failed(outcome, str(exc), steps)
+    finally:
+        shutil.rmtree(run_dir / outlet, ignore_errors=True)
+    steps.logger.info("%s: %d new, %d duplicate, %d near-duplicate, %d failed", outlet, outcome.new,
+                      outcome.duplicate, outcome.near_duplicate, outcome.failed)
+    unseen = crawl.stats.get("discovered", 0) - crawl.stats.get("skipped_seen", 0)
+    if unseen > 0 and outcome.new == 0 and outcome.duplicate == 0:
+        # The feeds list new articles but none reached the archive: a silent
+        # breakage (pages failing, markup changed) that must alert like a failure.
+        return _failed(outcome, f"archived nothing although discovery found {unseen} unseen article(s); "
+                                f"{outcome.failed} failed"
+                                + (f", e.g. {outcome.failures[0]['reason']}" if outcome.failures else ""), steps)
+    progress.get().finished(outlet, outcome.new, None)
+    steps.outlet_finished(outlet, outcome.counts())
+    return outcome

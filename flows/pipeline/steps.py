@@ -1,0 +1,130 @@
+"""The batch-level steps of a run, as one interface with a plain implementation.
+
+The pipeline (``flows.pipeline.outlet``, ``flows.pipeline.run``) calls its steps
+through ``Steps``: one crawl per outlet, one extraction per WARC, one publish per
+outlet, one upload of the spool. ``PlainSteps`` calls the functions directly;
+the Prefect flows (``flows.archive``) pass steps that run each as a Prefect task,
+so the UI shows them, with retries and logs.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+
+from flows.dedup.near import credited_slug
+from flows.extract.parallel import extract_warc_parallel
+from flows.pipeline import progress
+from flows.pipeline.crawl import CrawlResult, run_crawl
+from flows.pipeline.outcome import OutletOutcome
+from flows.records.article import ArticleRecord
+from flows.records.jsonl import write_records
+from storage import layout
+from storage.cdxj import index_warc
+from storage.spool import Spool, SpoolEntry
+from storage.state import ArchivedArticle
+from storage.store import Store, StoreError
+
+# A crawl that runs longer than this is stopped and its outlet fails with a clear reason
+# (politeness delays make a live crawl of thousands of pages take hours, not days).
+CRAWL_TIMEOUT_SECONDS = float(os.environ.get("NEWSARCHIVE_CRAWL_TIMEOUT") or 6 * 3600)
+# An outage is retried twice after these delays, then the files wait in the spool for the
+# next run. NEWSARCHIVE_UPLOAD_RETRY_DELAYS="5,30" (seconds) tunes it; tests make it short.
+UPLOAD_RETRY_DELAYS = [float(d) for d in os.environ.get("NEWSARCHIVE_UPLOAD_RETRY_DELAYS", "5,30").split(",") if d]
+
+
+def crawl(outlet: str, run_dir: Path, max_articles: int, seen: set[str], proxy: str | None,
+          delay: float | None, revisits: list | None = None, validators: list | None = None,
+          now: datetime | None = None, since: datetime | None = None,
+          logger: logging.Logger | logging.LoggerAdapter | None = None) -> CrawlResult:
+    """Crawl one outlet in its own process; report progress and a log line."""
+    result = run_crawl(outlet, run_dir / outlet, max_articles, seen, proxy=proxy, delay=delay,
+                       revisits=revisits or [], validators=validators or [], now=now, since=since,
+                       timeout=CRAWL_TIMEOUT_SECONDS)
+    stats = result.stats
+    progress.get().crawled(outlet, stats.get("fetched", 0))
+    (logger or logging.getLogger(__name__)).info(
+        "%s: discovered %s, fetched %s article pages, %s requests, %s WARC file(s)", outlet,
+        stats.get("discovered"), stats.get("fetched"), stats.get("requests"), len(result.warc_paths))
+    return result
+
+
+def extract(warc_path: Path) -> list[ArticleRecord]:
+    return extract_warc_parallel(warc_path)  # in worker processes: extraction is the CPU-bound step
+
+
+def publish(outcome: OutletOutcome, crawl_result: CrawlResult, new_records: list[ArticleRecord],
+            signatures: dict[str, str], run_id: str, started: datetime, run_dir: Path,
+            spool: Spool) -> tuple[list[ArchivedArticle], list[SpoolEntry]]:
+    """Stage the outlet's WARCs, their CDXJ indexes and its article records in the spool."""
+    slug = outcome.slug
+    staging = run_dir / slug / "staged"
+    staging.mkdir(parents=True, exist_ok=True)
+    warc_keys = {}
+    staged = []
+    for warc_path in crawl_result.warc_paths:
+        key = layout.warc_key(slug, started, warc_path.name)
+        warc_keys[warc_path.name] = key
+        cdxj_path = staging / (warc_path.name + ".cdxj")
+        cdxj_path.write_bytes(index_warc(warc_path, key))
+        staged.append(spool.stage(key, warc_path))
+        staged.append(spool.stage(layout.cdxj_key(slug, started, warc_path.name), cdxj_path))
+    archived = []
+    if new_records:
+        articles_key = layout.articles_key(slug, started, run_id)
+        for record in new_records:
+            record.warc_key = warc_keys.get(record.warc_filename)
+        records_path = staging / "articles.jsonl.gz"
+        write_records(records_path, new_records)
+        staged.append(spool.stage(articles_key, records_path))
+        archived = [
+            ArchivedArticle(r.canonical_url, slug, r.text_sha256, articles_key, r.published,
+                            credited_slug(r), signatures.get(r.canonical_url))
+            for r in new_records
+        ]
+    return archived, staged
+
+
+def flush(spool: Spool, store: Store) -> int:
+    """Upload the spool; files leave it only once the store confirmed their checksums."""
+    result = spool.flush(store)
+    if result.failed:
+        key, reason = result.failed[0]
+        raise StoreError(f"upload to {store.uri} failed, {result.remaining} file(s) kept in the spool "
+                         f"for the next run: {key}: {reason}")
+    return len(result.uploaded)
+
+
+class PlainSteps:
+    """The steps as plain calls in this process (retries of the upload included)."""
+
+    def __init__(self, logger: logging.Logger | logging.LoggerAdapter | None = None) -> None:
+        self.logger = logger or logging.getLogger("newsarchive")
+
+    def crawl(self, *args, **kwargs) -> CrawlResult:
+        return crawl(*args, logger=self.logger, **kwargs)
+
+    def extract_all(self, warc_paths: Iterable[Path]) -> Iterator[list[ArticleRecord]]:
+        for path in warc_paths:
+            yield extract(path)
+
+    def publish(self, *args) -> tuple[list[ArchivedArticle], list[SpoolEntry]]:
+        return publish(*args)
+
+    def flush(self, spool: Spool, store: Store) -> int:
+        for delay in UPLOAD_RETRY_DELAYS:
+            try:
+                return flush(spool, store)
+            except StoreError as exc:
+                self.logger.warning("%s; retrying in %.0f s", exc, delay)
+                time.sleep(delay)
+        return flush(spool, store)
+
+    def outlet_finished(self, slug: str, counts: dict) -> None:
+        """Where the outlet's counts go besides the manifest (Prefect: an artifact on its run)."""
+
+    def run_finished(self, manifest: dict) -> None:
+        """Where the run's manifest goes besides the store (Prefect: the run's artifacts)."""

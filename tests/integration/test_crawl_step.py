@@ -1,0 +1,27 @@
+"""The crawl step's own failure modes: a crawl that overruns its time limit fails its outlet clearly."""
+from __future__ import annotations
+
+import pytest
+
+from flows.pipeline.crawl import CrawlFailed, run_crawl
+from tests.servers.replica import running_replica
+
+
+def test_a_crawl_over_its_time_limit_fails_with_one_line_and_leaves_no_complete_warc(tmp_path):
+    # Every response takes 0.3 s: the crawl of 20 articles needs some seconds, its limit is 1 s.
+    with running_replica(20, latency_ms=300) as slow, pytest.raises(CrawlFailed) as failure:
+        run_crawl("sputnik", tmp_path, 20, set(), proxy=slow.proxy_url, delay=0, timeout=1)
+    assert str(failure.value).startswith("crawl of sputnik timed out after")
+    assert "\n" not in str(failure.value)
+    assert not list(tmp_path.rglob("*.warc.gz"))
+
+
+def test_since_fetches_only_articles_published_from_that_moment(replica, tmp_path):
+    from datetime import datetime
+
+    truths = replica.catalogue.articles("sputnik")
+    since = datetime.fromisoformat(truths[3].published)  # the fourth newest article's publication time
+    expected = {t.url for t in truths if datetime.fromisoformat(t.published) >= since and t.status == 200}
+    result = run_crawl("sputnik", tmp_path, 50, set(), proxy=replica.proxy_url, delay=0, since=since)
+    assert result.stats["fetched"] == len(expected) >= 4
+    assert result.stats["skipped_old"] == result.stats["discovered"] - len(expected)

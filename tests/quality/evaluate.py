@@ -1,0 +1,215 @@
+"""Extraction quality, in one run: the public benchmark and the outlet replica.
+
+    python -m tests.quality.evaluate [--benchmark DIR] [--replica-articles N] [--skip-benchmark] [--skip-replica] [--markdown]
+
+Benchmark (the vendored ScrapingHub set under ``tests/quality/data``, or ``--benchmark DIR``): word 4-shingle P/R/F1 of our
+extractor beside plain ``trafilatura.extract(html, include_comments=False)``, both
+run here on the same pages. Replica: per outlet, 4-gram P/R/F1 against the true
+body, boilerplate leaks, the accuracy of title, date (to the day), authors and
+original source, and CPU time per page beside plain trafilatura's on the same pages.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import trafilatura
+
+from flows.extract.page import extract_html
+from tests.quality.metric import Score, score
+
+# The ScrapingHub article-extraction benchmark, vendored with its licence (MIT).
+BENCHMARK_DIR = Path(__file__).resolve().parent / "data" / "scrapinghub-aeb"
+
+
+@dataclass(frozen=True)
+class BenchmarkPage:
+    page_id: str
+    url: str
+    html: str
+    truth: str
+
+
+def benchmark_pages(directory: Path = BENCHMARK_DIR) -> list[BenchmarkPage]:
+    """Pages of a benchmark in the ScrapingHub layout: ``ground-truth.json`` (``{id: {url,
+    articleBody}}``) beside ``html/<id>.html.gz``, or ``<id>.html`` (other sets converted to it)."""
+    truth_file = directory / "ground-truth.json"
+    if not truth_file.is_file():
+        raise FileNotFoundError(f"benchmark ground truth not found: {truth_file}")
+    truth = json.loads(truth_file.read_text(encoding="utf-8"))
+    pages = []
+    for page_id, item in sorted(truth.items()):
+        packed, plain = directory / "html" / f"{page_id}.html.gz", directory / f"{page_id}.html"
+        raw = gzip.decompress(packed.read_bytes()) if packed.is_file() else plain.read_bytes()
+        pages.append(BenchmarkPage(page_id, item["url"], raw.decode("utf-8", errors="replace"), item["articleBody"]))
+    return pages
+
+
+@dataclass
+class Measured:
+    score: Score
+    ms_per_page: float  # CPU time: steadier than wall time on a shared machine
+
+
+def _measure(pages: list[BenchmarkPage], extractor: Callable[[BenchmarkPage], str]) -> Measured:
+    started = time.process_time()
+    outputs = [extractor(page) for page in pages]
+    elapsed = time.process_time() - started
+    return Measured(score((p.truth, o) for p, o in zip(pages, outputs)), 1000 * elapsed / max(len(pages), 1))
+
+
+def ours(page: BenchmarkPage) -> str:
+    article = extract_html(page.html, page.url)
+    return article.text if article else ""
+
+
+def plain_trafilatura(page: BenchmarkPage) -> str:
+    return trafilatura.extract(page.html, include_comments=False) or ""
+
+
+@dataclass
+class BenchmarkResult:
+    ours: Measured
+    trafilatura: Measured
+
+
+def evaluate_benchmark(directory: Path = BENCHMARK_DIR) -> BenchmarkResult:
+    pages = benchmark_pages(directory)
+    return BenchmarkResult(ours=_measure(pages, ours), trafilatura=_measure(pages, plain_trafilatura))
+
+
+# --- replica ---------------------------------------------------------------------------
+
+
+@dataclass
+class OutletResult:
+    outlet: str
+    pages: int = 0
+    score: Score | None = None
+    leaks: int = 0
+    leaked: list[str] = field(default_factory=list)
+    titles: int = 0
+    dates: int = 0
+    authors: int = 0
+    original_sources: int = 0
+    missing: int = 0  # pages where extraction returned nothing
+    ms_per_page: float = 0.0
+    trafilatura_ms_per_page: float = 0.0  # plain trafilatura on the same pages, for scale
+
+
+def replica_results(articles_per_outlet: int, seed: int = 1) -> Iterator[OutletResult]:
+    from spiders.replica.catalogue import Replica
+
+    replica = Replica(articles_per_outlet=articles_per_outlet, seed=seed)
+    for outlet in replica.outlets:
+        truths = replica.articles(outlet)
+        result = OutletResult(outlet)
+        pairs = []
+        pages = [replica.article_html(outlet, t.index) for t in truths]
+        started = time.process_time()
+        extracted = [extract_html(page, t.url) for page, t in zip(pages, truths)]
+        result.ms_per_page = 1000 * (time.process_time() - started) / max(len(truths), 1)
+        started = time.process_time()
+        for page in pages:
+            trafilatura.extract(page, include_comments=False)
+        result.trafilatura_ms_per_page = 1000 * (time.process_time() - started) / max(len(truths), 1)
+        for truth, article in zip(truths, extracted):
+            result.pages += 1
+            if article is None:
+                result.missing += 1
+                pairs.append((truth.body, ""))
+                continue
+            pairs.append((truth.body, article.text))
+            for snippet in replica.furniture(outlet):
+                if snippet in article.text:
+                    result.leaks += 1
+                    result.leaked.append(snippet)
+            result.titles += article.title == truth.title
+            result.dates += bool(article.published) and article.published[:10] == str(truth.published)[:10]
+            result.authors += list(article.authors) == list(truth.authors)
+            result.original_sources += (article.original_source or None) == (truth.original_source or None)
+        result.score = score(pairs)
+        yield result
+
+
+# --- report ----------------------------------------------------------------------------
+
+
+def table(headers: list[str], rows: list[list[str]], markdown: bool = False) -> str:
+    """Rows under headers: aligned columns for a terminal, or a GitHub Markdown table."""
+    if markdown:
+        lines = [headers, ["---"] + ["---:"] * (len(headers) - 1), *rows]
+        return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
+    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
+    aligned = lambda cells: "  ".join(  # noqa: E731 - first column left, numbers right
+        cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(cells, widths))
+    )
+    return "\n".join([aligned(headers), aligned(["-" * w for w in widths]), *map(aligned, rows)])
+
+
+def benchmark_table(result: BenchmarkResult, markdown: bool = False) -> str:
+    rows = []
+    for name, measured in (("ours (extract_html)", result.ours), ("plain trafilatura", result.trafilatura)):
+        s = measured.score
+        rows.append([name, f"{s.precision:.4f}", f"{s.recall:.4f}", f"{s.f1:.4f}", f"{measured.ms_per_page:.1f}"])
+    return table(["extractor", "precision", "recall", "F1", "CPU ms/page"], rows, markdown)
+
+
+def replica_table(results: list[OutletResult], markdown: bool = False) -> str:
+    rows = []
+    for r in results:
+        n = max(r.pages, 1)
+        s = r.score
+        rows.append([
+            r.outlet, str(r.pages), f"{s.precision:.4f}", f"{s.recall:.4f}", f"{s.f1:.4f}", str(r.leaks),
+            str(r.missing), f"{r.titles / n:.0%}", f"{r.dates / n:.0%}", f"{r.authors / n:.0%}",
+            f"{r.original_sources / n:.0%}", f"{r.ms_per_page:.1f}", f"{r.trafilatura_ms_per_page:.1f}",
+        ])
+    headers = ["outlet", "pages", "precision", "recall", "F1", "leaks", "missing", "title", "date", "authors",
+               "source", "CPU ms/page", "plain trafilatura"]
+    return table(headers, rows, markdown)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.quality.evaluate", description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--benchmark",
+        type=Path,
+        default=BENCHMARK_DIR,
+        metavar="DIR",
+        help="a benchmark in the ScrapingHub layout (default: the vendored ScrapingHub set)",
+    )
+    parser.add_argument("--replica-articles", type=int, default=50, help="replica articles per outlet (default 50)")
+    parser.add_argument("--skip-benchmark", action="store_true", help="only evaluate on the replica")
+    parser.add_argument("--skip-replica", action="store_true", help="only evaluate on the benchmark")
+    parser.add_argument("--markdown", action="store_true", help="print the tables as GitHub Markdown")
+    args = parser.parse_args(argv)
+    if args.replica_articles < 1:
+        parser.error("--replica-articles must be at least 1")
+    if not args.skip_benchmark and not (args.benchmark / "ground-truth.json").is_file():
+        parser.error(f"no ground-truth.json under {args.benchmark} (use --benchmark DIR or --skip-benchmark)")
+
+    if not args.skip_benchmark:
+        result = evaluate_benchmark(args.benchmark)
+        print(f"ScrapingHub article-extraction benchmark: {result.ours.score.pages} pages, word 4-gram metric\n")
+        print(benchmark_table(result, args.markdown))
+    if not args.skip_replica:
+        results = list(replica_results(args.replica_articles))
+        print(f"\nOutlet replica: {args.replica_articles} articles per outlet, 4-gram metric against the true body;")
+        print("leaks = boilerplate strings found in the text; title/date/authors/source = share of exact matches;")
+        print("plain trafilatura = CPU ms/page of trafilatura.extract on the same pages, for scale\n")
+        print(replica_table(results, args.markdown))
+        for r in results:
+            for snippet in sorted(set(r.leaked))[:5]:
+                print(f"  {r.outlet} leaked: {snippet[:90]!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

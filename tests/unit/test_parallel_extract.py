@@ -1,0 +1,72 @@
+"""Extraction in worker processes gives exactly what extraction in this process gives."""
+from __future__ import annotations
+
+import gzip
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from flows.extract import parallel as parallel_extract
+from flows.extract.warc import extract_warc
+from spiders.replica.catalogue import Replica
+
+
+def _write_warc(path: Path, replica: Replica) -> None:
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True, warc_version="1.1")
+        for slug in ("sputnik", "menafn", "globalresearch"):
+            for truth in replica.articles(slug):
+                body = replica.article_html(slug, truth.index)
+                headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))]
+                writer.write_record(writer.create_warc_record(
+                    truth.url, "response", payload=BytesIO(body),
+                    http_headers=StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1"),
+                    warc_headers_dict={"WARC-Date": "2026-11-21T08:30:00Z"}))
+
+
+def _comparable(records) -> list[dict]:
+    return [{k: v for k, v in r.to_dict().items() if k != "extracted_at"} for r in records]
+
+
+@pytest.fixture(scope="module")
+def warc(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("warc") / "newsarchive-bench-00000.warc.gz"
+    _write_warc(path, Replica(articles_per_outlet=8, seed=1))
+    return path
+
+
+def test_parts_cover_the_file_at_record_boundaries(warc: Path) -> None:
+    ranges = parallel_extract.parts(warc, part_bytes=20_000)
+    assert len(ranges) > 2
+    assert ranges[0][0] == 0 and ranges[-1][1] == warc.stat().st_size
+    assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:]))
+    starts = set(parallel_extract.record_starts(warc))
+    assert all(start in starts for start, _ in ranges)
+
+
+def test_workers_give_the_same_records_with_whole_file_offsets(warc: Path, monkeypatch) -> None:
+    monkeypatch.setattr(parallel_extract, "PART_BYTES", 20_000)
+    monkeypatch.setattr(parallel_extract, "IN_PROCESS_BYTES", 0)
+    monkeypatch.setenv("NEWSARCHIVE_EXTRACT_WORKERS", "2")
+    assert len(parallel_extract.parts(warc)) > 2
+    expected = list(extract_warc(warc))
+    assert len(expected) == 24
+    found = parallel_extract.extract_warc_parallel(warc)
+    assert _comparable(found) == _comparable(expected)
+    first = found[-1]
+    with open(warc, "rb") as handle:  # the offset locates the record in the whole file
+        handle.seek(first.warc_offset)
+        assert first.warc_record_id.encode() in gzip.decompress(handle.read(first.warc_length))
+
+
+def test_a_small_warc_is_extracted_without_starting_the_workers(warc: Path, monkeypatch) -> None:
+    """A no-op run's WARC holds only feeds and sitemaps: no worker process is started for it."""
+    monkeypatch.setattr(parallel_extract, "_pool", None)
+    monkeypatch.setattr(parallel_extract, "IN_PROCESS_BYTES", warc.stat().st_size + 1)
+    monkeypatch.setenv("NEWSARCHIVE_EXTRACT_WORKERS", "2")
+    found = parallel_extract.extract_warc_parallel(warc)
+    assert parallel_extract._pool is None
+    assert _comparable(found) == _comparable(extract_warc(warc))
