@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: install install-test install-replay test-tools demo serve test test-reliability screenshots eval golden bench clean
+.PHONY: install install-test install-replay test-tools lint-imports demo serve test test-reliability screenshots eval golden bench clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,9 +33,13 @@ install-replay: $(REPLAY_VENV)/bin/wayback
 demo: install
 	$(VENV)/bin/newsarchive demo --store ./archive
 
-## The whole test suite
-test: install-test install-replay test-tools
+## The whole test suite, after the import contracts of pyproject.toml
+test: install-test install-replay test-tools lint-imports
 	$(PY) -m pytest -q
+
+## The import rules (layers flows -> spiders -> storage, no product import of tests, no circles)
+lint-imports: install-test
+	$(VENV)/bin/lint-imports --no-cache
 
 ## Only the reliability suite (hostile servers, crash trials, S3 faults, security, config); part of `make test`
 test-reliability: install-test
