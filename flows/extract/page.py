@@ -216,7 +216,8 @@ def extract_page(html: bytes | str, url: str, fetched_at: datetime | None = None
     if tree is None:
         return Unextracted(url, slug, "not an HTML document")
     rules = outlet.rules_for(_rules_day(tree, url, fetched_at)) if outlet else ExtractionRules()
-    meta = extract_page_metadata(tree, url, rules, outlet.language if outlet else None, rules_known=outlet is not None)
+    meta = extract_page_metadata(tree, url, rules, outlet.language if outlet else None, rules_known=outlet is not None,
+                                 source=html)
     learned = furniture.get(slug, rules_period(rules)) if furniture is not None and outlet is not None else None
     if outlet is not None:
         matched, candidates = _outlet_candidates(tree, url, outlet, rules, meta.title, meta.authors)

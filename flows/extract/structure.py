@@ -33,7 +33,7 @@ _CAPTION_CLASS = re.compile(r"caption|credit|copyright|media__copy|photo-source|
 # A credit's marks: the copyright sign, or "Photo"/"Image"/"Source"/"Credit" as a label.
 _CREDIT_MARK = re.compile(
     r"©|\(c\)\s*\d{4}"
-    r"|^\s*(?:photo|image|picture|illustration|source|credit|foto|bild|fuente)s?\s*(?::|\||by\b|credit|courtesy)"
+    r"|(?:^|[.|]\s)\s*(?:photo|image|picture|illustration|source|credit|foto|bild|fuente)s?\s*(?::|\||by\b|credit|courtesy)"
     r"|\((?:[^()]*\b)?(?:photo|image|picture)s?\b[^()]*\)\s*\.?\s*$"
     r"|\b(?:photo|image|picture)s?\s+(?:courtesy|credit|by)\b[^.!?]*$",
     re.IGNORECASE,

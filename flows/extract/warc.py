@@ -179,6 +179,7 @@ def finish(extraction: WarcExtraction, book: FurnitureBook | None) -> WarcExtrac
             removed = dict(record.extra.get("removed_words", {}))
             removed["learned"] = before - after
             record.extra["removed_words"] = dict(sorted(removed.items()))
+        done.records.append(record)
     # file order: the unextracted pages of both kinds, by position
     done.unextracted.sort(key=lambda page: (page.warc_filename, page.warc_offset))
     return done
