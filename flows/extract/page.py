@@ -128,6 +128,20 @@ def _rules_day(tree: lxml_html.HtmlElement, url: str, fetched_at: datetime | Non
     return datetime.fromisoformat(published.value).date() if published else None
 
 
+def _rules_for_markup(tree: lxml_html.HtmlElement, outlet: Outlet, dated: ExtractionRules) -> ExtractionRules:
+    """The dated rules, unless their container is missing and another version's is on the page.
+
+    A redesigned site still serves some pages in its former templates (archives, old
+    sections): the markup, not the date, then says which rules read the page.
+    """
+    if not dated.body_xpath or tree.xpath(dated.body_xpath):
+        return dated
+    for other in reversed(outlet.rules):
+        if other is not dated and other.body_xpath and tree.xpath(other.body_xpath):
+            return other
+    return dated
+
+
 @lru_cache(maxsize=64)
 def rules_period(rules: ExtractionRules) -> str:
     """The rules version's first day (ISO), or "start": learned furniture is kept per period."""
@@ -215,7 +229,8 @@ def extract_page(html: bytes | str, url: str, fetched_at: datetime | None = None
     tree = load_html(html)
     if tree is None:
         return Unextracted(url, slug, "not an HTML document")
-    rules = outlet.rules_for(_rules_day(tree, url, fetched_at)) if outlet else ExtractionRules()
+    rules = _rules_for_markup(tree, outlet, outlet.rules_for(_rules_day(tree, url, fetched_at))) if outlet \
+        else ExtractionRules()
     meta = extract_page_metadata(tree, url, rules, outlet.language if outlet else None, rules_known=outlet is not None,
                                  source=html)
     learned = furniture.get(slug, rules_period(rules)) if furniture is not None and outlet is not None else None
