@@ -224,11 +224,11 @@ def other_article_titles(root: etree._Element, page_url: str, is_other_article: 
         href = anchor.get("href")
         if not href:
             continue
-        target = urljoin(page_url, href.strip())
-        if urlsplit(target)._replace(fragment="", query="").geturl() == own or not is_other_article(target):
+        title = _fold("".join(anchor.itertext()))
+        if title.count(" ") < 2 or title in titles:  # a title has three words or more
             continue
-        title = _fold(_text(anchor))
-        if len(title.split()) >= 3:
+        target = urljoin(page_url, href.strip())
+        if urlsplit(target)._replace(fragment="", query="").geturl() != own and is_other_article(target):
             titles.add(title)
     return frozenset(titles)
 
@@ -276,9 +276,26 @@ def is_byline(paragraph: str, authors: Sequence[str]) -> bool:
     return False
 
 
+# A prompt without its link: a short line that speaks to the reader ("you", "us") about a
+# messaging or social service, or a newsletter: "Follow our desk on Telegram", "Get the
+# digest in your inbox". The services and channels are a closed list, like SOCIAL_HOSTS.
+_SERVICE = re.compile(
+    r"\b(?:telegram|whatsapp|viber|signal app|vk|vkontakte|twitter|facebook|instagram|youtube|rumble|odysee|"
+    r"bitchute|tiktok|truth social|google news|newsletters?|inbox|mailing list|push notifications?|rss feed)\b",
+    re.IGNORECASE,
+)
+_READER = re.compile(r"\b(?:you|your|us|our|we)\b", re.IGNORECASE)
+PROMPT_LINE_MAX_WORDS = 25
+
+
+def is_prompt(paragraph: str) -> bool:
+    count = len(words(paragraph))
+    return 0 < count <= PROMPT_LINE_MAX_WORDS and bool(_SERVICE.search(paragraph)) and bool(_READER.search(paragraph))
+
+
 def remove_paragraph_furniture(paragraph_list: Sequence[str], authors: Sequence[str],
                                titles: frozenset[str] = frozenset()) -> list[str]:
-    """Datelines, bylines and titles of other articles, by shape.
+    """Datelines, bylines, titles of other articles and prompts, by shape.
 
     The dateline is looked for at the start of the first paragraphs (a kicker or a
     date line may come before the text) and removed once.
@@ -296,6 +313,8 @@ def remove_paragraph_furniture(paragraph_list: Sequence[str], authors: Sequence[
         if edge and is_byline(paragraph, authors):
             continue
         if titles and _fold(paragraph) in titles:
+            continue
+        if is_prompt(paragraph):
             continue
         kept.append(paragraph)
     return kept

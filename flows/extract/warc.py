@@ -165,7 +165,7 @@ def finish(extraction: WarcExtraction, book: FurnitureBook | None) -> WarcExtrac
             continue
         paragraphs = paragraphs_of(record.text)
         kept = entry.remove(paragraphs)
-        before, after = len(words(record.text)), len(words(" ".join(kept)))
+        after = len(words(" ".join(kept)))
         if after < MIN_ARTICLE_WORDS:
             done.unextracted.append(UnextractedPage(
                 record.url, record.outlet,
@@ -175,9 +175,10 @@ def finish(extraction: WarcExtraction, book: FurnitureBook | None) -> WarcExtrac
         record.text = "\n\n".join(kept)
         record.text_sha256 = normalized_text_hash(record.text)
         record.furniture_version = entry.version
-        if before > after:
+        learned = sum(len(p.split()) for p in paragraphs) - sum(len(p.split()) for p in kept)
+        if learned:
             removed = dict(record.extra.get("removed_words", {}))
-            removed["learned"] = before - after
+            removed["learned"] = learned
             record.extra["removed_words"] = dict(sorted(removed.items()))
         done.records.append(record)
     # file order: the unextracted pages of both kinds, by position

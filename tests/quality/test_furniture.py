@@ -168,6 +168,18 @@ def test_a_dateline_is_found_by_its_shape(paragraph: str, left: str) -> None:
     assert strip_dateline(paragraph) == left
 
 
+@pytest.mark.parametrize(("paragraph", "prompt"), [
+    ("Our night desk now posts its first updates on Telegram.", True),
+    ("The morning digest lands in your inbox at seven; leave whenever you like.", True),
+    ("Russia threatened to block Telegram after the leaks, Roskomnadzor said.", False),
+    ("Follow-up talks on Telegram's legal status are due next week.", False),
+    ("We asked the ministry about the Facebook posts, but it declined to comment on the accusations made by the "
+     "opposition leader, who had published the documents on the platform the day before the vote.", False),
+])
+def test_a_prompt_without_its_link_goes_by_its_shape(paragraph: str, prompt: bool) -> None:
+    assert (remove_paragraph_furniture([TEXT, paragraph, TEXT], []) == [TEXT, TEXT]) is prompt
+
+
 def test_bylines_go_by_shape_or_by_the_authors_names() -> None:
     paragraphs = ["By Jane Doe and Omar Haddad", TEXT, "Lena Park", "By the numbers, the deal is a good one.", TEXT]
     assert remove_paragraph_furniture(paragraphs, ["Lena Park"]) == [TEXT, "By the numbers, the deal is a good one.", TEXT]
