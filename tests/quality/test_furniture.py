@@ -50,13 +50,11 @@ def test_no_rule_names_a_generated_wording(slug: str) -> None:
 
 
 def test_without_learning_the_epoch_appeals_leak() -> None:
-    """The appeals and notes are plain paragraphs: only their repetition across pages gives them away."""
-    results = {r.outlet: r for r in replica_results(20, furniture_epoch=FRESH_EPOCHS[0])}
+    """The appeals are plain paragraphs: their repetition across pages is what gives them away."""
     replica = Replica(20, furniture_epoch=FRESH_EPOCHS[0])
-    truth = next(t for t in replica.articles("southfront")
-                 if any(a in extract_html(replica.article_html("southfront", t.index), t.url).text
-                        for a in furniture.wordings(replica.seed, "southfront", FRESH_EPOCHS[0]).appeals))
-    assert truth is not None and results["southfront"].leaks == 0
+    appeals = furniture.wordings(replica.seed, "southfront", FRESH_EPOCHS[0]).appeals
+    texts = [extract_html(replica.article_html("southfront", t.index), t.url).text for t in replica.articles("southfront")]
+    assert any(appeal in text for appeal in appeals for text in texts)
 
 
 # --- learning --------------------------------------------------------------------------

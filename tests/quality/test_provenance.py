@@ -61,6 +61,7 @@ def test_reextracting_a_warc_with_the_same_versions_gives_byte_identical_records
     again, written_again = learn_and_finish_in_store(store, ["southfront", "menafn", "sputnik"],
                                                      [extract_pages(warc, when)])
     assert written_again == []  # the same pages teach nothing new: the versions stay
+    assert {r.extracted_at for r in first.records} == {"2026-12-01T00:00:00+00:00"}  # the given time, not the clock
     assert _bytes(again.records, tmp_path / "a.jsonl.gz") == _bytes(first.records, tmp_path / "b.jsonl.gz")
     # a single page extracted later with the stored furniture gives the record's text
     book = load_book(store, ["southfront"])
