@@ -90,13 +90,12 @@ class LearnedFurniture:
     # -- learning ---------------------------------------------------------------------
     def learn(self, canonical_url: str, paragraphs: Sequence[str]) -> bool:
         """Count one page's paragraphs; False (and nothing counted) if the page was learned before."""
+        known, singles = self._working_sets()
         pid = page_id(canonical_url)
-        known = set(self.page_ids)
         if pid in known:
             return False
-        self.page_ids = sorted(known | {pid})
+        known.add(pid)
         self.pages += 1
-        singles = dict.fromkeys(self.singles)
         for key, text in _keyed(paragraphs).items():
             if key in self.passages:
                 self.passages[key].pages += 1
@@ -105,8 +104,24 @@ class LearnedFurniture:
                 self.passages[key] = Passage(text, 2)
             else:
                 singles[key] = None
-        self.singles = list(singles)[-MAX_SINGLES:]
+        while len(singles) > MAX_SINGLES:
+            del singles[next(iter(singles))]
+        self._dirty = True
         return True
+
+    def _working_sets(self) -> tuple[set[str], dict[str, None]]:
+        # The stored lists as a set and an ordered dict while a batch is learned; ``_sync``
+        # writes them back before the entry is stored or its version computed.
+        if getattr(self, "_known", None) is None:
+            self._known = set(self.page_ids)
+            self._singles = dict.fromkeys(self.singles)
+        return self._known, self._singles
+
+    def _sync(self) -> None:
+        if getattr(self, "_dirty", False):
+            self.page_ids = sorted(self._known)
+            self.singles = list(self._singles)
+            self._dirty = False
 
     # -- applying ---------------------------------------------------------------------
     def remove(self, paragraphs: Sequence[str]) -> list[str]:
@@ -118,6 +133,7 @@ class LearnedFurniture:
 
     # -- storing ----------------------------------------------------------------------
     def to_json(self) -> dict:
+        self._sync()
         return {
             "format": FORMAT,
             "outlet": self.outlet,

@@ -285,12 +285,16 @@ _SERVICE = re.compile(
     re.IGNORECASE,
 )
 _READER = re.compile(r"\b(?:you|your|us|our|we)\b", re.IGNORECASE)
+# Reporting is not a prompt: a quotation, or a line that says who said or posted what.
+_REPORTED = re.compile(r"[\"“”«»]|\b(?:said|says|wrote|writes|told|tweeted|posted|stated|according|reported|claimed)\b",
+                       re.IGNORECASE)
 PROMPT_LINE_MAX_WORDS = 25
 
 
 def is_prompt(paragraph: str) -> bool:
     count = len(words(paragraph))
-    return 0 < count <= PROMPT_LINE_MAX_WORDS and bool(_SERVICE.search(paragraph)) and bool(_READER.search(paragraph))
+    return (0 < count <= PROMPT_LINE_MAX_WORDS and bool(_SERVICE.search(paragraph))
+            and bool(_READER.search(paragraph)) and not _REPORTED.search(paragraph))
 
 
 def remove_paragraph_furniture(paragraph_list: Sequence[str], authors: Sequence[str],

@@ -171,6 +171,8 @@ def test_a_dateline_is_found_by_its_shape(paragraph: str, left: str) -> None:
     ("The morning digest lands in your inbox at seven; leave whenever you like.", True),
     ("Russia threatened to block Telegram after the leaks, Roskomnadzor said.", False),
     ("Follow-up talks on Telegram's legal status are due next week.", False),
+    ("Trump wrote on Twitter: \"We will win this trade war.\"", False),
+    ("We reported on Telegram's ban in our Monday edition.", False),
     ("We asked the ministry about the Facebook posts, but it declined to comment on the accusations made by the "
      "opposition leader, who had published the documents on the platform the day before the vote.", False),
 ])
