@@ -1,12 +1,17 @@
 """Turn archived HTML into clean article text and metadata.
 
-Trafilatura extracts every body. Known outlets: the rule version in force on the
-page's date (capture date, else publication date) names the article container, which
-is copied into a document of its own, and XPath prunes that trafilatura applies
-before it reads that document (the whole page when the container is missing);
-paragraph patterns then remove what markup could not, and credit lines become
-``original_source``. Unknown hosts: trafilatura alone, with the settings that scored
-best on the article-extraction benchmark.
+Trafilatura extracts every body. A known outlet's page goes through a chain, the first
+step giving an article wins (``ExtractedArticle.extraction_step``): the article
+container named by the rule version in force on the page's date (capture date, else
+publication date; when that container is missing but another version's is on the
+page, the markup decides), copied into a document of its own and read after the
+rules' XPath prunes; else trafilatura over the whole pruned page; else the generic
+settings. Before trafilatura reads a document, furniture is removed by its structure
+(``flows.extract.structure``); after it, the rules' paragraph patterns and the shapes
+of datelines, bylines and prompts, credit lines become ``original_source``, and the
+furniture learned from the outlet's pages (``flows.extract.furniture``) goes. Unknown
+hosts: the generic settings alone, which scored best on the article-extraction
+benchmark. A page that gives no article is an ``Unextracted`` with its reason.
 """
 from __future__ import annotations
 
