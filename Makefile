@@ -61,9 +61,11 @@ serve: install
 screenshots: install-test test-tools
 	NEWSARCHIVE_SCREENSHOT_DIR=docs $(PY) -m pytest -q tests/test_prefect_ui.py
 
-## Extraction quality: ours beside plain trafilatura (ScrapingHub set) and per outlet on the replica
+## Extraction quality in one run: ours beside plain trafilatura (ScrapingHub set, or BENCHMARK=DIR),
+## beside plain htmldate on dates (DATES=DIR in htmldate's layout; default: the outlet captures),
+## and per outlet on the replica, also with generated furniture of an unseen epoch (EPOCH=N to repeat one)
 eval: install-test
-	$(PY) -m tests.quality.evaluate
+	$(PY) -m tests.quality.evaluate $(if $(BENCHMARK),--benchmark $(BENCHMARK)) $(if $(DATES),--dates $(DATES)) $(if $(EPOCH),--furniture-epoch $(EPOCH))
 
 ## Regenerate the golden files (review the diff before committing)
 golden: install-test

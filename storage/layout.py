@@ -103,3 +103,33 @@ def merged_index_segment_key(name: str, suffix: str) -> str:
     if suffix not in (".cdxj", ".idx"):
         raise BadKeyPart(f"invalid segment suffix: {suffix!r}")
     return f"{MERGED_INDEX_PREFIX}segments/{name}{suffix}"
+
+
+_PERIOD = re.compile(r"^(?:start|\d{4}-\d{2}-\d{2})$")
+_VERSION = re.compile(r"^[0-9a-f]{12}$")
+_FURNITURE = re.compile(r"^furniture/([a-z][a-z0-9_]{1,31})/(start|\d{4}-\d{2}-\d{2})/(\d{6})-([0-9a-f]{12})\.json$")
+
+
+def furniture_prefix(outlet: str) -> str:
+    """``furniture/<outlet>/``: every learned-furniture version of the outlet."""
+    return f"furniture/{_check(_SLUG, outlet, 'outlet')}/"
+
+
+def furniture_key(outlet: str, period: str, generation: int, version: str) -> str:
+    """``furniture/<outlet>/<period>/<generation, 6 digits>-<version>.json``: the furniture learned
+    from the outlet's pages of one rules period (``period``: its first day, or ``start``), one
+    object per version; listing order is generation order."""
+    _check(_PERIOD, period, "rules period")
+    _check(_VERSION, version, "furniture version")
+    if not 0 < generation < 1_000_000:
+        raise BadKeyPart(f"invalid furniture generation: {generation}")
+    return f"{furniture_prefix(outlet)}{period}/{generation:06d}-{version}.json"
+
+
+def parse_furniture_key(key: str) -> tuple[str, str, int, str] | None:
+    """``(outlet, period, generation, version)`` of a key built by :func:`furniture_key`, else None."""
+    match = _FURNITURE.match(key)
+    if not match:
+        return None
+    outlet, period, generation, version = match.groups()
+    return outlet, period, int(generation), version

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from flows.cli.checks import check_outlets, check_proxy, check_store, day, positive_int
@@ -75,18 +75,61 @@ def cmd_run(args: argparse.Namespace) -> int:
                           verbose=args.verbose, since=args.since))
 
 
+def _timestamp(value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {value!r}") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
-    from flows.extract.warc import extract_warc
+    """Records of the WARCs' article pages, one JSON line each, then one line per page that gave none.
+
+    Furniture is learned from all the given WARCs together (with what the store knows of
+    the outlets, given ``--store``; the new versions are written there), then removed.
+    """
+    from flows.extract.furniture_store import learn_and_finish_in_store
+    from flows.extract.parallel import extract_warc_parallel
+    from flows.extract.warc import learn_and_finish
+    from spiders.outlets import SLUGS
+    from storage.store import StoreError
 
     for path in args.warcs:
         if not path.is_file():
             raise CliError(f"no such WARC file: {path}")
+    if args.store is not None:
+        check_store(args.store)
+    extractions = []
     for path in args.warcs:
         try:
-            for record in extract_warc(path):
-                sys.stdout.write(json.dumps(record.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+            extractions.append(extract_warc_parallel(path, args.extracted_at))
         except (OSError, ValueError) as exc:
             raise CliError(f"cannot read {path}: {exc}", EXIT_FAILED) from None
+    written: list[str] = []
+    if args.store is not None:
+        from storage.factory import open_store
+
+        try:
+            found, written = learn_and_finish_in_store(open_store(args.store), SLUGS, extractions, learn=args.learn)
+        except StoreError as exc:
+            raise CliError(str(exc), EXIT_FAILED) from None
+    elif args.learn:
+        found, _ = learn_and_finish(extractions)
+    else:
+        from flows.extract.warc import WarcExtraction, finish
+
+        found = WarcExtraction()
+        for extraction in extractions:
+            found.extend(extraction)
+        found = finish(found, None)
+    for record in found.records:
+        sys.stdout.write(json.dumps(record.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+    for page in found.unextracted:
+        sys.stdout.write(json.dumps(page.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+    sys.stdout.flush()
+    print(f"{len(found.records)} record(s), {len(found.unextracted)} unextracted page(s)"
+          + (f"; learned furniture written: {', '.join(written)}" if written else ""), file=sys.stderr)
     return 0
 
 
@@ -117,7 +160,18 @@ def add_commands(commands) -> None:
     run.add_argument("--config", type=Path, default=None, metavar="FILE", help=CONFIG_HELP)
     run.set_defaults(handler=cmd_run, reads_settings=True)
 
-    extract = commands.add_parser("extract", help="print article records from WARC files as JSON lines",
-                                  description="Extract article records from WARC files (re-runnable over any old WARC).")
+    extract = commands.add_parser(
+        "extract", help="print article records from WARC files as JSON lines",
+        description="Extract article records from WARC files (re-runnable over any old WARC). Furniture that recurs "
+                    "across the given pages of an outlet is learned and removed; an article page that gives no "
+                    "record prints {\"status\": \"unextracted\", \"url\": ..., \"reason\": ...}.")
     extract.add_argument("warcs", nargs="+", type=Path, metavar="FILE.warc.gz")
+    extract.add_argument("--store", default=None, metavar="URI",
+                         help="also use the learned furniture kept in this store (directory or s3://bucket/prefix), "
+                              "and write what these WARCs add to it")
+    extract.add_argument("--no-learn", dest="learn", action="store_false",
+                         help="learn nothing from these WARCs: only apply what the store already knows")
+    extract.add_argument("--extracted-at", type=_timestamp, default=None, metavar="ISO-TIME",
+                         help="the records' extracted_at (default: now); with the same versions and this time, "
+                              "re-extracting gives byte-identical records")
     extract.set_defaults(handler=cmd_extract)

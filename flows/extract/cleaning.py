@@ -57,6 +57,7 @@ def article_document(tree: html.HtmlElement, body_xpath: str) -> html.HtmlElemen
         container.tail = None
         container.attrib.clear()
         _unlist_layout_lists(container)
+        unwrap_layout_tables(container)
         if container.tag in _SECTIONING_TAGS:
             _wrap_loose_text(container)
         article.append(container)
@@ -75,6 +76,25 @@ def _unlist_layout_lists(root: etree._Element) -> None:
             parent = item.getparent()
             if parent is not None and parent.tag in ("ul", "ol"):
                 parent.tag = "div"
+
+
+_LAYOUT_CELL_CHILDREN = frozenset("p div h1 h2 h3 h4 h5 h6 ul ol blockquote table".split())
+
+
+def unwrap_layout_tables(root: etree._Element) -> None:
+    """Turn tables used as page layout (a cell holds paragraphs) into plain blocks.
+
+    Trafilatura reads a table as data: one line per row, cells joined by "|", which
+    would run an old table-layout page's paragraphs into one line.
+    """
+    for table in list(root.iter("table")):
+        cells = [c for c in table.iter("td", "th")]
+        if not any(isinstance(child.tag, str) and child.tag in _LAYOUT_CELL_CHILDREN for c in cells for child in c):
+            continue
+        for element in [table, *table.iter("tbody", "thead", "tfoot", "tr", "td", "th")]:
+            element.tag = "div"
+            for name in ("width", "border", "cellpadding", "cellspacing", "valign", "align"):
+                element.attrib.pop(name, None)
 
 
 def _is_block(element: etree._Element) -> bool:

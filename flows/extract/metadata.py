@@ -233,16 +233,30 @@ def _structured_dates(tree: html.HtmlElement, rules: ExtractionRules) -> Iterato
             yield node.get("datetime") or node.get("content") or ""
 
 
-def extract_published(tree: html.HtmlElement, rules: ExtractionRules, url: str | None) -> Published | None:
+def extract_published(tree: html.HtmlElement, rules: ExtractionRules, url: str | None,
+                      rules_known: bool = True, source: bytes | str | None = None) -> Published | None:
+    """The publication date: the outlet's rules and the page's structured metadata first.
+
+    A page without outlet rules takes its day from htmldate (``original_date``), which
+    weighs a page's many date signals better than a fixed order of meta tags can (a
+    "date" meta tag or a JSON-LD block may date an update, a listing or the site);
+    the structured metadata then only adds the time and offset when it names that day.
+    htmldate reads ``source`` (the page as served) when given: its own parse of the page
+    dates more pages right than the tree parsed for trafilatura does.
+    """
     # A date with its offset beats one without (a bare "2026-11-20T15:00" may be local time).
-    first_naive: Published | None = None
-    for candidate in _structured_dates(tree, rules):
-        published = parse_datetime(str(candidate))
-        if published and published.offset_stated:
+    candidates = [p for p in (parse_datetime(str(c)) for c in _structured_dates(tree, rules)) if p]
+    if not rules_known:
+        day = find_date(source if source is not None else tree, extensive_search=True, original_date=True, url=url)
+        if day:
+            same_day = [p for p in candidates if p.value[:10] == day]
+            stated = [p for p in same_day if p.offset_stated]
+            return (stated or same_day or [parse_datetime(day)])[0]
+    for published in candidates:
+        if published.offset_stated:
             return published
-        first_naive = first_naive or published
-    if first_naive:
-        return first_naive
+    if candidates:
+        return candidates[0]
     day = find_date(tree, extensive_search=True, original_date=True, url=url)
     return parse_datetime(day) if day else None
 
@@ -310,13 +324,14 @@ def extract_canonical(tree: html.HtmlElement, url: str) -> str:
 
 
 def extract_page_metadata(
-    tree: html.HtmlElement, url: str, rules: ExtractionRules, default_language: str | None
+    tree: html.HtmlElement, url: str, rules: ExtractionRules, default_language: str | None,
+    rules_known: bool = True, source: bytes | str | None = None,
 ) -> PageMetadata:
     heuristics = Heuristics(tree, url)
     return PageMetadata(
         title=extract_title(tree, rules, heuristics),
         authors=extract_authors(tree, rules, heuristics),
-        published=extract_published(tree, rules, url),
+        published=extract_published(tree, rules, url, rules_known, source),
         language=extract_language(tree, default_language),
         tags=extract_tags(tree, rules, heuristics),
         section=extract_section(tree, rules),

@@ -1,9 +1,12 @@
 """Extraction in worker processes, so that it uses every core despite the GIL.
 
 A WARC is cut at record boundaries into parts of about ``PART_BYTES``; a worker
-extracts each part with the ordinary ``extract_warc`` over a copy of its bytes
-(named like the whole file), and the records' offsets are shifted back to the
-whole file's. The records come back in file order, as from ``extract_warc``.
+extracts each part with the ordinary ``extract_pages`` over a copy of its bytes
+(named like the whole file), and the offsets of records and unextracted pages are
+shifted back to the whole file's. They come back in file order, as from
+``extract_pages``. Learned furniture is no business of the workers: the caller
+learns from all the pages and removes it afterwards (``flows.extract.warc.finish``),
+so nothing learned travels to the workers.
 
 ``NEWSARCHIVE_EXTRACT_WORKERS`` sets the number of workers (default: one per
 core); 1 extracts in the calling process.
@@ -17,13 +20,13 @@ import tempfile
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from datetime import datetime
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
 from flows import fork_server
-from flows.extract.warc import extract_warc
-from flows.records.article import ArticleRecord
+from flows.extract.warc import WarcExtraction, extract_pages
 
 PART_BYTES = 2 * 1024 * 1024  # a few hundred pages: small enough to share out, large enough to amortise a task
 # A WARC smaller than this (a dozen pages, or a run's feeds and sitemaps alone) is extracted
@@ -81,7 +84,7 @@ def parts(path: Path, part_bytes: int | None = None) -> list[tuple[int, int]]:
     return [r for r in ranges if r[1] > r[0]]
 
 
-def extract_part(path: Path, start: int, end: int) -> list[ArticleRecord]:
+def extract_part(path: Path, start: int, end: int, extracted_at: datetime | None = None) -> WarcExtraction:
     """The records of the bytes ``start:end`` of a WARC, with offsets into the whole file."""
     workdir = Path(tempfile.mkdtemp(prefix="extract-"))
     try:
@@ -89,23 +92,26 @@ def extract_part(path: Path, start: int, end: int) -> list[ArticleRecord]:
         with open(path, "rb") as source, open(part, "wb") as target:
             source.seek(start)
             target.write(source.read(end - start))
-        records = list(extract_warc(part))
+        found = extract_pages(part, extracted_at)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    for record in records:
-        record.warc_offset += start
-    return records
+    for item in (*found.records, *found.unextracted):
+        item.warc_offset += start
+    return found
 
 
-def extract_warc_parallel(path: Path) -> list[ArticleRecord]:
-    """``list(extract_warc(path))``, computed by the worker processes."""
+def extract_warc_parallel(path: Path, extracted_at: datetime | None = None) -> WarcExtraction:
+    """``extract_pages(path)``, computed by the worker processes."""
     if worker_count() == 1 or path.stat().st_size < IN_PROCESS_BYTES:
-        return list(extract_warc(path))
+        return extract_pages(path, extracted_at)
     ranges = parts(path)
     pool = _shared_pool()
     try:
-        futures = [pool.submit(extract_part, path, start, end) for start, end in ranges]
-        return [record for future in futures for record in future.result()]
+        futures = [pool.submit(extract_part, path, start, end, extracted_at) for start, end in ranges]
+        found = WarcExtraction()
+        for future in futures:
+            found.extend(future.result())
+        return found
     except BrokenProcessPool:
         _discard_pool(pool)  # a worker died (killed, out of memory): the next call starts afresh
         raise

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-_COUNTS = ("discovered", "fetched", "new", "duplicate", "near_duplicate", "changed", "gone", "failed", "requests")
+_COUNTS = ("discovered", "fetched", "new", "duplicate", "near_duplicate", "changed", "gone", "failed", "unextracted",
+           "requests")
 
 
 def _table(manifest: dict) -> list[dict]:

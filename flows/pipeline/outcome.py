@@ -13,6 +13,7 @@ class OutletOutcome:
     duplicate: int = 0
     near_duplicate: int = 0  # new articles that are copies of a story archived from another page
     failed: int = 0
+    unextracted: int = 0  # fetched article pages that gave no article text (in failures, with reasons)
     requests: int = 0
     discovery_requests: int = 0
     not_modified: int = 0  # feeds and sitemaps that answered 304 or were skipped by their lastmod
@@ -23,6 +24,7 @@ class OutletOutcome:
     failures: list[dict] = field(default_factory=list)  # pages that failed, with their reasons
     duplicates: list[dict] = field(default_factory=list)
     files: list[dict] = field(default_factory=list)  # {key, size, sha256} staged for the store
+    furniture_keys: list[str] = field(default_factory=list)  # learned-furniture versions written to the store
 
     def absorb_crawl(self, stats: dict) -> None:
         self.discovered = stats.get("discovered", 0)
@@ -35,12 +37,17 @@ class OutletOutcome:
         # Discovery requests that failed (a feed, a sitemap, a section page): listed, not counted as articles.
         self.failures += [{**f, "stage": "discovery"} for f in stats.get("discovery_failures", [])]
 
-    def count_unextracted(self, extracted_pages: int) -> None:
-        """Fetched article pages that gave no article text count as failed."""
-        missing = max(0, self.fetched - extracted_pages)
+    def count_unextracted(self, pages: list[dict], extracted_pages: int) -> None:
+        """Fetched article pages that gave no article text count as failed, each with its reason
+        (``{"status": "unextracted", "url", "reason", ...}``); pages fetched but found in no WARC too."""
+        self.unextracted = len(pages)
+        self.failures += [{**page, "stage": "extraction"} for page in pages]
+        missing = max(0, self.fetched - extracted_pages - len(pages))
         if missing:
-            self.failures.append({"url": None, "reason": f"{missing} fetched page(s) gave no article text"})
-            self.failed += missing
+            self.failures.append({"url": None, "stage": "extraction", "status": "unextracted",
+                                  "reason": f"{missing} fetched page(s) not found in the crawl's WARCs"})
+            self.unextracted += missing
+        self.failed += self.unextracted
 
     def counts(self) -> dict:
         counts = asdict(self)

@@ -17,6 +17,7 @@ from flows.dedup import versions
 from flows.dedup.exact import Deduplicator
 from flows.dedup.near import assign_clusters, index_from_state
 from flows.exports.parquet import write_parquet_for_keys
+from flows.extract.furniture_store import learn_and_finish_in_store
 from flows.pipeline import progress
 from flows.pipeline.crawl import CrawlFailed
 from flows.pipeline.outcome import OutletOutcome
@@ -106,10 +107,12 @@ def archive_outlet(run: OutletRun, steps: PlainSteps) -> OutletOutcome:
             except CrawlFailed as exc:
                 return _failed(outcome, str(exc), steps)
             outcome.absorb_crawl(crawl.stats)
-            records: list[ArticleRecord] = []
-            for found in steps.extract_all(crawl.warc_paths):
-                records += found
-            outcome.count_unextracted(len({r.url for r in records if r.canonical_url not in revisited}))
+            # learned furniture: what the store knows of the outlet plus what these pages teach
+            found, outcome.furniture_keys = learn_and_finish_in_store(target, [outlet],
+                                                                      steps.extract_all(crawl.warc_paths))
+            records: list[ArticleRecord] = found.records
+            outcome.count_unextracted([page.to_dict() for page in found.unextracted],
+                                      len({r.url for r in records if r.canonical_url not in revisited}))
             split = Deduplicator(db.seen_urls(), db.owner_of_text).split(
                 [r for r in records if r.canonical_url not in revisited])  # revisits become versions
             outcome.new = len(split.new)

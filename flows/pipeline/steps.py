@@ -17,6 +17,7 @@ from pathlib import Path
 
 from flows.dedup.near import credited_slug
 from flows.extract.parallel import extract_warc_parallel
+from flows.extract.warc import WarcExtraction
 from flows.pipeline import progress
 from flows.pipeline.crawl import CrawlResult, run_crawl
 from flows.pipeline.outcome import OutletOutcome
@@ -52,8 +53,10 @@ def crawl(outlet: str, run_dir: Path, max_articles: int, seen: set[str], proxy: 
     return result
 
 
-def extract(warc_path: Path) -> list[ArticleRecord]:
-    return extract_warc_parallel(warc_path)  # in worker processes: extraction is the CPU-bound step
+def extract(warc_path: Path) -> WarcExtraction:
+    # In worker processes: extraction is the CPU-bound step. Learned furniture is removed
+    # afterwards, over all the outlet's WARCs (flows.extract.furniture_store).
+    return extract_warc_parallel(warc_path)
 
 
 def publish(outcome: OutletOutcome, crawl_result: CrawlResult, new_records: list[ArticleRecord],
@@ -107,7 +110,7 @@ class PlainSteps:
     def crawl(self, *args, **kwargs) -> CrawlResult:
         return crawl(*args, logger=self.logger, **kwargs)
 
-    def extract_all(self, warc_paths: Iterable[Path]) -> Iterator[list[ArticleRecord]]:
+    def extract_all(self, warc_paths: Iterable[Path]) -> Iterator[WarcExtraction]:
         for path in warc_paths:
             yield extract(path)
 

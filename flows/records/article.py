@@ -56,6 +56,12 @@ class ArticleRecord:
     diff: dict | None = None  # for version 2 and later: what changed since the previous version
     gone_at: str | None = None  # for a tombstone: when the article was found gone
     http_status: int | None = None  # for a tombstone: 404, 410, or the redirect's status
+    # provenance: what produced the text (optional; absent from records written before them)
+    extraction_step: str | None = None  # "container", "page" (whole page) or "generic": the chain's step
+    container_matched: bool | None = None  # the outlet's article container was found on the page
+    extractor_version: str | None = None  # flows.extract.page.EXTRACTOR_VERSION
+    rules_version: str | None = None  # "<period>/<digest>" of the outlet's rules version; None without rules
+    furniture_version: str | None = None  # the learned furniture applied (its digest), if any
 
     def to_dict(self) -> dict:
         return asdict(self)

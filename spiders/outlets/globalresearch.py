@@ -34,8 +34,6 @@ _CREDITS = (
     r"^\s*(?:visit and )?follow us on (?:instagram|twitter|telegram|facebook)\b",
     r"feel free to repost (?:and share widely )?global research articles",
     r"is a reader-funded media",
-    r"^\s*get your free newsletter",
-    r"we use cookies to ensure",
 )
 
 # WordPress theme shared with Mondialisation.ca: the post body is div.entry-content

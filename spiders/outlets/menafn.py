@@ -23,9 +23,6 @@ OUTLET = Outlet(
             stop_paragraphs=(r"^\s*legal disclaimer\s*:?",),
             drop_paragraphs=(
                 r"menafn provides the information\s*[“”‘’\"']?\s*as is",
-                r"^\s*menafn\s*[-–—]\s*middle east north africa financial network",
-                r"^\s*subscribe to our newsletter",
-                r"^\s*copyright\b.{0,30}\bmenafn\b",
             ),
             # "(MENAFN- Source) First sentence...": the dateline credits the original outlet.
             # The source's name may hold one parenthesis of its own: "Kuwait News Agency (KUNA)".

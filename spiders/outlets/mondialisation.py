@@ -27,8 +27,6 @@ _CREDITS = (
     r"^\s*cliquez sur le bouton de partage",
     r"^\s*click the share button above to e-?mail",
     r"est un m[ée]dia financ[ée] par ses lecteurs|is a reader-funded media",
-    r"^\s*inscrivez-vous [àa] notre infolettre",
-    r"nous utilisons des t[ée]moins|we use cookies to ensure",
 )
 
 OUTLET = Outlet(

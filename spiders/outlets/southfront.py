@@ -1,17 +1,14 @@
 """South Front (southfront.press; southfront.org until 2022), a WordPress site."""
 from spiders.outlet import ExtractionRules, Outlet, Politeness
 
-# Appeals closing South Front articles; they travel with the copies others republish.
+# Appeals closing South Front articles; they travel with the copies others republish, where
+# repetition across the other outlet's pages cannot reveal them. The social-media box, the
+# donation counter and the like are found by their links and by repetition
+# (flows.extract.structure, flows.extract.furniture), not by their wording.
 APPEALS = (
     r"please support (?:the|our) project",
     r"our work (?:wouldn[’']?t|would not) be possible without your help",
-    r"^\s*subscribe (?:to )?our (?:\w+\s+)?channel",
-    r"^\s*visit us\s*:?\s*$",
-    r"^\s*follow us on social media",
-    r"^\s*our info-?partners",
     r"^\s*more on the topic\s*:?\s*$",
-    r"days left to allocate southfront",
-    r"enable javascript to view the comments",
 )
 PHOTO_CREDITS = (
     r"^\s*©",

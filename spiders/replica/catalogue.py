@@ -96,7 +96,8 @@ def unit(*key: object) -> float:
 class Replica:
     """The six outlets' catalogues for one (seed, size, epoch)."""
 
-    def __init__(self, articles_per_outlet: int = 50, seed: int = 1, epoch: int = 0, new_per_epoch: int = 5):
+    def __init__(self, articles_per_outlet: int = 50, seed: int = 1, epoch: int = 0, new_per_epoch: int = 5,
+                 furniture_epoch: int | None = None):
         if articles_per_outlet < 1 or epoch < 0 or new_per_epoch < 0:
             raise ValueError("articles_per_outlet >= 1, epoch >= 0 and new_per_epoch >= 0 required")
         if epoch * new_per_epoch > _TITLE_OFFSET:
@@ -105,6 +106,8 @@ class Replica:
         self.seed = seed
         self.epoch = epoch
         self.new_per_epoch = new_per_epoch
+        # furniture hook: pages carry generated furniture wordings of this epoch (spiders.replica.furniture)
+        self.furniture_epoch = furniture_epoch
         self.outlets: dict[str, Outlet] = {slug: get_outlet(slug, environ={}) for slug in SLUGS}
         self.sites: dict[str, OutletSite] = {slug: outlet_site(slug) for slug in SLUGS}
         self._entries: dict[tuple[str, int], Entry] = {}

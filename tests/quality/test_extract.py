@@ -185,3 +185,24 @@ def test_without_date_metadata_htmldate_dates_the_page(url: str, html: str) -> N
     assert article.published == "2024-03-12T00:00:00+00:00"  # timezone-aware, midnight UTC
     assert article.extra["published_precision"] == "day"
     assert article.extra["published_offset_assumed"] == "UTC"
+
+
+# --- dates on pages without outlet rules -------------------------------------------------
+
+_STORY = "".join(f"<p>Paragraph {i} of the story about the talks on the border and what comes next.</p>" for i in range(8))
+
+
+def test_without_outlet_rules_htmldate_picks_the_day_over_a_dated_meta_tag() -> None:
+    """A CMS that stamps its "date" meta tag with the last update: htmldate's original date wins."""
+    html = ("<html><head><title>Talks</title><meta name='date' content='2024-05-20T08:00:00+00:00'></head><body>"
+            "<article><h1>Talks</h1><p class='byline'>Published <time datetime='2024-03-12T09:30:00+01:00'>12 March "
+            f"2024</time></p>{_STORY}</article></body></html>")
+    article = extract_html(html, "https://news.example.org/2024/03/12/talks")
+    assert article.published[:10] == "2024-03-12"
+
+
+def test_without_outlet_rules_a_structured_time_of_the_same_day_is_kept() -> None:
+    html = ("<html><head><title>Talks</title><meta property='article:published_time' content='2024-03-12T09:30:00+01:00'>"
+            f"</head><body><article><h1>Talks</h1>{_STORY}</article></body></html>")
+    article = extract_html(html, "https://news.example.org/2024/03/12/talks")
+    assert article.published == "2024-03-12T09:30:00+01:00" and article.extra["published_precision"] == "second"

@@ -5,6 +5,7 @@ import random
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from spiders.replica import furniture  # furniture hook: furniture.inside() in article()
 from spiders.replica.catalogue import Article, Replica
 from spiders.replica.outlet import EntryDraft, OutletSite, Section
 from spiders.replica.templates import Listing, esc, head_meta, href, neighbours, recent, slugify
@@ -90,7 +91,7 @@ def article(replica: Replica, art: Article) -> str:
 <figure class="NewsImage"><img src="{link('/upload/news/' + str(entry.rank) + '.jpg')}" alt="{esc(entry.title)}"></figure>
 <section class="RelatedContent"><h3>Related Content</h3><ul>{related}</ul></section>
 <div class="NewsText" itemprop="articleBody">
-{''.join(f'<p>{esc(p)}</p>' for p in art.paragraphs)}
+{''.join(furniture.inside(replica, art, [f'<p>{esc(p)}</p>' for p in art.paragraphs]))}
 </div>
 <div class="NewsTags"><span class="TagsTitle">Tags :</span> {tags}</div>
 <section class="Comments"><h3>Comments</h3><form class="CommentForm" action="{link('/en/Comment/Send')}"><label>Name :</label><input type="text" name="name"><label>Email :</label><input type="email" name="email"><label>* Text :</label><textarea name="text"></textarea><button type="submit">Send</button></form></section>

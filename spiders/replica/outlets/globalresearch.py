@@ -9,6 +9,7 @@ import random
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from spiders.replica import furniture
 from spiders.replica.catalogue import Article, Replica, unit
 from spiders.replica.outlet import EntryDraft, OutletSite, Section
 from spiders.replica.outlets.southfront import SF_APPEALS
@@ -191,7 +192,7 @@ def article(replica: Replica, art: Article) -> str:
     if entry.extra.get("report"):
         meta.append(f'<p class="report">{w["report"]} <a href="{link("/indepthreport/" + slugify(entry.extra["report"]))}">{esc(entry.extra["report"])}</a></p>')
 
-    body = paragraphs_html(art.paragraphs)
+    body = "\n".join(furniture.inside(replica, art, [f"<p>{esc(p)}</p>" for p in art.paragraphs]))  # furniture hook
     if entry.original is not None:
         # a republished South Front piece keeps South Front's own appeal at its end
         body += f'\n<p><strong>{esc(rng.choice(SF_APPEALS))}</strong></p>'
@@ -210,6 +211,7 @@ def article(replica: Replica, art: Article) -> str:
     disclaimer = "".join(f"<p>{esc(text)}</p>" for text in w["disclaimer"])
     popular = "".join(f'<li><a href="{link(e.path)}">{esc(e.title)}</a></li>' for e in neighbours(replica, entry, 5))
     sidebar = f'<div class="widget popular"><h3>{w["popular"]}</h3><ul>{popular}</ul></div>'
+    sidebar += furniture.around(replica, art)  # furniture hook
     articles_by = ", ".join(f'<a href="{link("/author/" + slugify(a))}">{esc(a)}</a>' for a in entry.authors)
     return _frame_top(replica, outlet, f"{entry.title} - {site}", head, "post-template-default single single-post") + f"""
 <main id="main" class="site-main">

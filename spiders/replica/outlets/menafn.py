@@ -5,6 +5,7 @@ import random
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from spiders.replica import furniture
 from spiders.replica.catalogue import Article, Replica, unit
 from spiders.replica.outlet import EntryDraft, OutletSite, Section
 from spiders.replica.templates import Listing, esc, head_meta, href, json_ld, neighbours, recent, slugify
@@ -73,7 +74,8 @@ def article(replica: Replica, art: Article) -> str:
     description = art.paragraphs[0][:160]
     head = head_meta(replica, art, "MENAFN", description) + "\n" + json_ld(art, "MENAFN", "https://menafn.com/images/logo.png", description)
     first, *rest = art.paragraphs
-    body = f"<p>(MENAFN- {esc(entry.original_source or 'MENAFN')}) {esc(first)}</p>" + "".join(f"<p>{esc(p)}</p>" for p in rest)
+    credit = furniture.dateline(replica, art, entry.original_source or 'MENAFN')  # furniture hook
+    body = "".join(furniture.inside(replica, art, [f"<p>{esc(credit)} {esc(first)}</p>", *(f"<p>{esc(p)}</p>" for p in rest)]))  # furniture hook
     related = "".join(f'<li><a href="{link(e.path)}">{esc(e.title)}</a></li>' for e in neighbours(replica, entry, 4))
     tags = ", ".join(f'<a href="{link("/tag/" + t.replace(" ", "_"))}">{esc(t)}</a>' for t in entry.tags)
     return _frame_top(replica, f"{entry.title} | MENAFN.COM", head) + f"""
@@ -82,9 +84,7 @@ def article(replica: Replica, art: Article) -> str:
 <div class="article-meta"><span class="date">Date <time datetime="{local.isoformat()}">{local.month}/{local.day}/{local.year} {local:%I:%M:%S %p}</time></span>
 <span class="source">Source: <a href="{link('/source/' + (entry.original_source or 'MENAFN').replace(' ', '_'))}">{esc(entry.original_source or 'MENAFN')}</a></span>
 <span class="category">Category: <a href="{link('/qn_news_politics')}">{esc(entry.section or 'Politics')}</a></span></div>
-<div class="article-body" id="article_body">
-{body}
-</div>
+{furniture.container(replica, art, '<div class="article-body" id="article_body">', body, '</div>')}
 <div class="disclaimer"><strong>{MN_DISCLAIMER_TITLE}</strong><br>{esc(MN_DISCLAIMER)}</div>
 <div class="tags">Tags: {tags}</div>
 </article>

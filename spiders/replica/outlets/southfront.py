@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
+from spiders.replica import furniture
 from spiders.replica.catalogue import BASE_TIME, Article, Replica
 from spiders.replica.outlet import EntryDraft, OutletSite, Section
 from spiders.replica.templates import Listing, esc, head_meta, href, json_ld, neighbours, paragraphs_html, slugify
@@ -102,7 +103,7 @@ def article(replica: Replica, art: Article) -> str:
         more = (f'<div class="more-on-topic"><p><strong>{SF_MORE}</strong></p><ul>'
                 + "".join(f'<li><a href="{link(e.path)}">{esc(e.title)}</a></li>' for e in related) + "</ul></div>")
     split = min(len(paragraphs), 3)
-    body = paragraphs_html(paragraphs[:split]) + more + paragraphs_html(paragraphs[split:])
+    body = "\n".join(furniture.inside(replica, art, [paragraphs_html(paragraphs[:split]) + more, *(f"<p>{esc(p)}</p>" for p in paragraphs[split:])]))  # furniture hook
     tags = " ".join(f'<a href="{link("/tag/" + slugify(t) + "/")}" rel="tag">{esc(t)}</a>' for t in entry.tags)
     category = slugify(entry.section or "all-articles")
     number = SITE.number(entry.rank)
@@ -123,7 +124,7 @@ def article(replica: Replica, art: Article) -> str:
 </div>
 <footer class="entry-footer"><div class="tags-links">Tags: {tags}</div></footer>
 <div id="disqus_thread"></div><noscript>{SF_DISQUS}</noscript>
-</article></div>""" + _frame_bottom(replica, _sidebar(replica, related))
+</article></div>""" + _frame_bottom(replica, _sidebar(replica, related) + furniture.around(replica, art))  # furniture hook
 
 
 def _sidebar(replica: Replica, entries) -> str:

@@ -9,6 +9,7 @@ import random
 from datetime import datetime, timedelta, timezone
 
 from spiders.replica import words
+from spiders.replica import furniture  # furniture hook
 from spiders.replica.catalogue import BASE_TIME, Article, Replica
 from spiders.replica.outlet import EntryDraft, OutletSite, Section, month_end
 from spiders.replica.templates import Listing, esc, head_meta, href, json_ld, neighbours, slugify
@@ -114,7 +115,7 @@ def article(replica: Replica, art: Article) -> str:
     lead, *rest = art.paragraphs
     head = head_meta(replica, art, "Sputnik International", lead) + "\n" + json_ld(art, "Sputnik", "https://cdn1.img.sputnikglobe.com/i/logo.png", lead)
     header_caption = rng.choice(CAPTIONS).format(place=entry.place)
-    blocks = [f"<p>{esc(p)}</p>" for p in rest]
+    blocks = furniture.inside(replica, art, [f"<p>{esc(p)}</p>" for p in rest])  # furniture hook
     if len(blocks) > 3 and rng.random() < 0.6:
         caption = esc(rng.choice(CAPTIONS).format(place=rng.choice(words.PLACES)))
         blocks.insert(rng.randint(1, len(blocks) - 1), f"""<div class="b-inject m-inject-min"><div class="b-inject__media"><img src="{link('/img/' + str(entry.rank) + '.jpg')}" alt="{caption}" title="{caption}"><div class="b-inject__media-copy">{esc(_credit(rng, local.year))}</div><div class="b-inject__media-desc">{caption}</div></div></div>""")

@@ -1,0 +1,324 @@
+"""Furniture found by structure, whatever its wording.
+
+An outlet rewords its appeals and prompts every few months, but their shape stays:
+a caption sits in a figure or beside an image and carries a credit; a related list
+is a list of links to the outlet's other articles; a messaging prompt links to a
+social or messaging host; a dateline is a source in parentheses opening the first
+paragraph. The DOM signals run on the article document (a copy) before trafilatura
+reads it; the paragraph signals run on the extracted paragraphs.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+
+from flows.extract.cleaning import normalize_space, words
+
+# Hosts of social networks, messengers and donation platforms: a short block whose link
+# points there is a prompt ("join us on ...", "support us on ..."), not reporting.
+SOCIAL_HOSTS = frozenset(
+    """t.me telegram.me telegram.org telegram.dog twitter.com x.com facebook.com fb.com fb.me m.facebook.com
+    vk.com vk.ru ok.ru whatsapp.com wa.me chat.whatsapp.com instagram.com youtube.com youtu.be rumble.com
+    odysee.com bitchute.com gab.com truthsocial.com linkedin.com tiktok.com reddit.com threads.net
+    bsky.app mastodon.social flipboard.com news.google.com viber.com invite.viber.com signal.me
+    patreon.com paypal.com paypal.me subscribestar.com buymeacoffee.com ko-fi.com liberapay.com
+    substack.com pinterest.com tumblr.com""".split()
+)
+_SOCIAL_SCHEMES = ("tg:", "whatsapp:", "viber:", "fb-messenger:", "mailto:")
+_CAPTION_CLASS = re.compile(r"caption|credit|copyright|media__copy|photo-source|image-source", re.IGNORECASE)
+# A credit's marks: the copyright sign, or "Photo"/"Image"/"Source"/"Credit" as a label.
+_CREDIT_MARK = re.compile(
+    r"©|\(c\)\s*\d{4}"
+    r"|(?:^|[.|]\s)\s*(?:photo|image|picture|illustration|source|credit|foto|bild|fuente)s?\s*(?::|\||by\b|credit|courtesy)"
+    r"|\((?:[^()]*\b)?(?:photo|image|picture)s?\b[^()]*\)\s*\.?\s*$"
+    r"|\b(?:photo|image|picture)s?\s+(?:courtesy|credit|by)\b[^.!?]*$",
+    re.IGNORECASE,
+)
+_BLOCK = frozenset("p div li dd dt blockquote section aside h1 h2 h3 h4 h5 h6 table ul ol figure header footer".split())
+_TEXT_BLOCK = frozenset("p div li dd dt h2 h3 h4 h5 h6 section aside".split())
+_CAPTION_BLOCK = frozenset("p div li dd dt".split())  # a heading beside an image is a heading
+_LABEL_TAGS = frozenset("h2 h3 h4 h5 h6 p div strong b".split())
+_EMPHASIS = frozenset("em i small strong b span cite".split())
+CAPTION_MAX_WORDS = 40
+SHORT_CAPTION_WORDS = 15  # beside an image, a line this short that is no sentence is its caption  # longer than this, a block beside an image is a paragraph
+PROMPT_MAX_WORDS = 30
+LABEL_MAX_WORDS = 6
+
+
+@dataclass
+class Removed:
+    """What the structural signals removed, in words (for the record's health figures)."""
+
+    captions: int = 0
+    link_lists: int = 0
+    prompts: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.captions + self.link_lists + self.prompts
+
+
+def _text(element: etree._Element) -> str:
+    return normalize_space("".join(element.itertext()))
+
+
+def _host(href: str, base: str) -> str:
+    try:
+        return (urlsplit(urljoin(base, href.strip())).hostname or "").lower().removeprefix("www.")
+    except ValueError:
+        return ""
+
+
+def is_social(href: str, base: str) -> bool:
+    href = href.strip().lower()
+    if href.startswith(_SOCIAL_SCHEMES):
+        return True
+    host = _host(href, base)
+    return host in SOCIAL_HOSTS or any(host.endswith("." + h) for h in SOCIAL_HOSTS)
+
+
+def _link_words(element: etree._Element) -> int:
+    return sum(len(words(_text(a))) for a in element.iter("a"))
+
+
+def _is_image_holder(element: etree._Element | None) -> bool:
+    """An image with no text of its own (an <img>, or a link or div around one)."""
+    if element is None or not isinstance(element.tag, str):
+        return False
+    if element.tag in ("img", "picture", "video"):
+        return True
+    return element.find(".//img") is not None and not _text(element)
+
+
+def _beside_image(element: etree._Element) -> bool:
+    """Right after an image, or holding one (an <img> with its caption in one <p>)."""
+    if _is_image_holder(element.getprevious()):
+        return True
+    first = next((c for c in element if isinstance(c.tag, str)), None)
+    return first is not None and _is_image_holder(first) and not (element.text or "").strip()
+
+
+def _looks_like_caption(element: etree._Element, text: str) -> bool:
+    count = len(words(text))
+    if not count or count > CAPTION_MAX_WORDS:
+        return False
+    if _CREDIT_MARK.search(text):
+        return True
+    # beside an image: a short line that is not a sentence, or set apart in emphasis
+    if not _beside_image(element):
+        return False
+    children = [c for c in element if isinstance(c.tag, str) and c.tag not in ("img", "a", "picture", "br")]
+    emphasised = len(children) == 1 and children[0].tag in _EMPHASIS and len(words(_text(children[0]))) == count
+    return emphasised or (count <= SHORT_CAPTION_WORDS and not re.search(r"[.!?…:][\"”’»)]?\s*$", text))
+
+
+def _drop(element: etree._Element) -> None:
+    """Remove ``element`` but keep its tail text in the tree."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail and element.tail.strip():
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def _leafish(element: etree._Element) -> bool:
+    """A block holding no other text block: a paragraph, whatever its tag."""
+    return not any(isinstance(c.tag, str) and c.tag in _BLOCK for c in element.iterdescendants())
+
+
+def _remove_label_before(element: etree._Element, removed: Removed) -> None:
+    """The short heading introducing a removed list ("Read more:", "Related")."""
+    label = element.getprevious()
+    if label is None or not isinstance(label.tag, str) or label.tag not in _LABEL_TAGS or not _leafish(label):
+        return
+    text = _text(label)
+    count = len(words(text))
+    if 0 < count <= LABEL_MAX_WORDS and (text.endswith(":") or label.tag.startswith("h") or label.find("strong") is not None
+                                         or label.find("b") is not None or label.tag in ("strong", "b")):
+        removed.link_lists += count
+        _drop(label)
+
+
+def remove_structural_furniture(root: etree._Element, page_url: str,
+                                is_other_article: Callable[[str], bool] | None = None) -> Removed:
+    """Remove captions, link lists and social prompts from ``root`` (a copy of the page or container)."""
+    removed = Removed()
+    own = urlsplit(page_url)._replace(fragment="", query="").geturl()
+
+    def other_article(href: str) -> bool:
+        if is_other_article is None:
+            return False
+        target = urljoin(page_url, href.strip())
+        return urlsplit(target)._replace(fragment="", query="").geturl() != own and is_other_article(target)
+
+    # 1. captions: figures, caption/credit containers, short credited blocks, lines beside images
+    for element in list(root.iter("figure", "figcaption")):
+        if element.getparent() is not None:
+            removed.captions += len(words(_text(element)))
+            _drop(element)
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str) or element.getparent() is None:
+            continue
+        marker = f"{element.get('class', '')} {element.get('id', '')}"
+        if marker.strip() and _CAPTION_CLASS.search(marker):
+            count = len(words(_text(element)))
+            if count <= CAPTION_MAX_WORDS:  # a wrapper named "...copyright..." may hold more than a credit
+                removed.captions += count
+                _drop(element)
+    for element in list(root.iter(*_CAPTION_BLOCK)):
+        if element.getparent() is None or not _leafish(element):
+            continue
+        text = _text(element)
+        if _looks_like_caption(element, text):
+            removed.captions += len(words(text))
+            _drop(element)
+
+    # 2. link lists: lists whose items are links, blocks that are a link to another article
+    for element in list(root.iter("ul", "ol")):
+        if element.getparent() is None:
+            continue
+        items = [li for li in element if isinstance(li.tag, str) and li.tag == "li"]
+        text = _text(element)
+        total = len(words(text))
+        if len(items) >= 2 and total and _link_words(element) >= 0.7 * total:
+            _remove_label_before(element, removed)
+            removed.link_lists += total
+            _drop(element)
+    for element in list(root.iter(*_TEXT_BLOCK)):
+        if element.getparent() is None or not _leafish(element):
+            continue
+        text = _text(element)
+        total = len(words(text))
+        if not total:
+            continue
+        links = element.findall(".//a[@href]")
+        linked = _link_words(element)
+        if links and (linked >= 0.5 * total or total - linked <= LABEL_MAX_WORDS) and any(
+                other_article(a.get("href", "")) for a in links):
+            _remove_label_before(element, removed)
+            removed.link_lists += total
+            _drop(element)
+        elif any(is_social(a.get("href", ""), page_url) for a in links) and (
+                total <= PROMPT_MAX_WORDS or linked >= 0.5 * total):
+            if element.xpath("ancestor::blockquote"):
+                continue  # an embedded post quoted in the article
+            removed.prompts += total
+            _drop(element)
+    return removed
+
+
+def other_article_titles(root: etree._Element, page_url: str, is_other_article: Callable[[str], bool]) -> frozenset[str]:
+    """Folded anchor texts of the page's links to the outlet's other articles: their titles."""
+    own = urlsplit(page_url)._replace(fragment="", query="").geturl()
+    titles = set()
+    for anchor in root.iter("a"):
+        href = anchor.get("href")
+        if not href:
+            continue
+        title = _fold("".join(anchor.itertext()))
+        if title.count(" ") < 2 or title in titles:  # a title has three words or more
+            continue
+        target = urljoin(page_url, href.strip())
+        if urlsplit(target)._replace(fragment="", query="").geturl() != own and is_other_article(target):
+            titles.add(title)
+    return frozenset(titles)
+
+
+def _fold(text: str) -> str:
+    return " ".join(words(text.casefold()))
+
+
+# --- paragraphs ------------------------------------------------------------------------
+
+# "(MENAFN)", "(MENAFN- Source)", "(Reuters) -": a source in parentheses opening the first
+# paragraph, one level of parentheses inside it ("Kuwait News Agency (KUNA)").
+_DATELINE = re.compile(r"^\s*[|]?\s*\(\s*([^()\s][^()]{0,80}?(?:\([^()]{0,40}\)[^()]{0,40})?)\s*\)\s*[-–—:|]*\s*")
+DATELINE_MAX_WORDS = 8
+DATELINE_PARAGRAPHS = 3
+_BY = re.compile(r"^\s*(?:by|par|von|por|written by|reporting by|author|auteur)\s*[:\-–]?\s+", re.IGNORECASE)
+_NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ][\w’'.-]*|al|bin|da|de|del|della|der|di|du|el|ibn|la|le|van|von|and|et|&|,)$")
+
+
+def strip_dateline(paragraph: str) -> str:
+    """The first paragraph without a leading source in parentheses ("(MENAFN- Source) ...")."""
+    match = _DATELINE.match(paragraph)
+    if not match:
+        return paragraph
+    inside = match.group(1)
+    if len(words(inside)) > DATELINE_MAX_WORDS or not re.match(r"[A-ZÀ-Þ]", inside):
+        return paragraph
+    return paragraph[match.end():]
+
+
+def is_byline(paragraph: str, authors: Sequence[str]) -> bool:
+    """A line that only names the authors: "By Jane Doe and John Roe", or the names alone."""
+    text = normalize_space(paragraph)
+    count = len(words(text))
+    if not count or count > 14:
+        return False
+    rest = _BY.sub("", text, count=1)
+    names = {w for a in authors for w in words(a.casefold())}
+    tokens = words(rest.casefold())
+    if names and tokens and all(t in names or t in ("and", "et") for t in tokens):
+        return True
+    if rest != text:  # "By ..." followed by capitalised names only
+        parts = re.findall(r"[\w’'.-]+|,|&", rest)
+        return 0 < len(parts) <= 10 and all(_NAME_WORD.match(p) for p in parts)
+    return False
+
+
+# A prompt without its link: a short line that speaks to the reader ("you", "us") about a
+# messaging or social service, or a newsletter: "Follow our desk on Telegram", "Get the
+# digest in your inbox". The services and channels are a closed list, like SOCIAL_HOSTS.
+_SERVICE = re.compile(
+    r"\b(?:telegram|whatsapp|viber|signal app|vk|vkontakte|twitter|facebook|instagram|youtube|rumble|odysee|"
+    r"bitchute|tiktok|truth social|google news|newsletters?|inbox|mailing list|push notifications?|rss feed)\b",
+    re.IGNORECASE,
+)
+_READER = re.compile(r"\b(?:you|your|us|our|we)\b", re.IGNORECASE)
+# Reporting is not a prompt: a quotation, or a line that says who said or posted what.
+_REPORTED = re.compile(r"[\"“”«»]|\b(?:said|says|wrote|writes|told|tweeted|posted|stated|according|reported|claimed)\b",
+                       re.IGNORECASE)
+PROMPT_LINE_MAX_WORDS = 25
+
+
+def is_prompt(paragraph: str) -> bool:
+    count = len(words(paragraph))
+    return (0 < count <= PROMPT_LINE_MAX_WORDS and bool(_SERVICE.search(paragraph))
+            and bool(_READER.search(paragraph)) and not _REPORTED.search(paragraph))
+
+
+def remove_paragraph_furniture(paragraph_list: Sequence[str], authors: Sequence[str],
+                               titles: frozenset[str] = frozenset()) -> list[str]:
+    """Datelines, bylines, titles of other articles and prompts, by shape.
+
+    The dateline is looked for at the start of the first paragraphs (a kicker or a
+    date line may come before the text) and removed once.
+    """
+    kept: list[str] = []
+    dated = False
+    for index, paragraph in enumerate(paragraph_list):
+        if not dated and index < DATELINE_PARAGRAPHS:
+            stripped = strip_dateline(paragraph)
+            dated = stripped != paragraph
+            paragraph = stripped
+            if not re.search(r"\w", paragraph):
+                continue
+        edge = index < 3 or index >= len(paragraph_list) - 3
+        if edge and is_byline(paragraph, authors):
+            continue
+        if titles and _fold(paragraph) in titles:
+            continue
+        if is_prompt(paragraph):
+            continue
+        kept.append(paragraph)
+    return kept
