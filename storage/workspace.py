@@ -30,6 +30,11 @@ class Workspace:
         """State commits whose files are staged but not yet confirmed by the store."""
         return self.root / "pending"
 
+    @property
+    def furniture_cache(self) -> Path:
+        """Copies of the learned-furniture objects last read or written (read when the store cannot be)."""
+        return self.root / "furniture"
+
     def run_dir(self, run_id: str) -> Path:
         return self.root / "runs" / run_id
 

@@ -54,6 +54,11 @@ SCHEMA = pa.schema([
     pa.field("diff", _TEXT),  # JSON object
     pa.field("gone_at", _TEXT),
     pa.field("http_status", pa.int32()),
+    pa.field("extraction_step", _TEXT),
+    pa.field("container_matched", pa.bool_()),
+    pa.field("extractor_version", _TEXT),
+    pa.field("rules_version", _TEXT),
+    pa.field("furniture_version", _TEXT),
 ], metadata={"source": "newsarchive article records", "layout_version": str(layout.LAYOUT_VERSION)})
 
 _SLUG = re.compile(r"^[a-z][a-z0-9_]{1,31}$")

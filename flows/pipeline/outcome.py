@@ -24,7 +24,6 @@ class OutletOutcome:
     failures: list[dict] = field(default_factory=list)  # pages that failed, with their reasons
     duplicates: list[dict] = field(default_factory=list)
     files: list[dict] = field(default_factory=list)  # {key, size, sha256} staged for the store
-    furniture_keys: list[str] = field(default_factory=list)  # learned-furniture versions written to the store
 
     def absorb_crawl(self, stats: dict) -> None:
         self.discovered = stats.get("discovered", 0)

@@ -17,7 +17,7 @@ from flows.dedup import versions
 from flows.dedup.exact import Deduplicator
 from flows.dedup.near import assign_clusters, index_from_state
 from flows.exports.parquet import write_parquet_for_keys
-from flows.extract.furniture_store import learn_and_finish_in_store
+from flows.extract.furniture_store import FurnitureCache, learn_and_finish_for_run
 from flows.pipeline import progress
 from flows.pipeline.crawl import CrawlFailed
 from flows.pipeline.outcome import OutletOutcome
@@ -108,8 +108,8 @@ def archive_outlet(run: OutletRun, steps: PlainSteps) -> OutletOutcome:
                 return _failed(outcome, str(exc), steps)
             outcome.absorb_crawl(crawl.stats)
             # learned furniture: what the store knows of the outlet plus what these pages teach
-            found, outcome.furniture_keys = learn_and_finish_in_store(target, [outlet],
-                                                                      steps.extract_all(crawl.warc_paths))
+            found, furniture = learn_and_finish_for_run(target, outlet, steps.extract_all(crawl.warc_paths), spool,
+                                                        FurnitureCache(workspace.furniture_cache))
             records: list[ArticleRecord] = found.records
             outcome.count_unextracted([page.to_dict() for page in found.unextracted],
                                       len({r.url for r in records if r.canonical_url not in revisited}))
@@ -127,7 +127,7 @@ def archive_outlet(run: OutletRun, steps: PlainSteps) -> OutletOutcome:
             outcome.revisited, outcome.changed, outcome.gone = len(due), found_versions.changed, found_versions.gone
             stored = split.new + found_versions.records
             archived, staged = steps.publish(outcome, crawl, stored, signatures, run.run_id, run.started,
-                                             run_dir, spool)
+                                             run_dir, spool, furniture)
             outcome.files = [{"key": e.key, "size": e.size, "sha256": e.sha256} for e in staged]
             changes = versions.state_changes(outlet, crawl.stats, crawl.warc_paths, run.started, run.run_id,
                                              stored, revisited, outcome.failures)

@@ -61,8 +61,9 @@ def extract(warc_path: Path) -> WarcExtraction:
 
 def publish(outcome: OutletOutcome, crawl_result: CrawlResult, new_records: list[ArticleRecord],
             signatures: dict[str, str], run_id: str, started: datetime, run_dir: Path,
-            spool: Spool) -> tuple[list[ArchivedArticle], list[SpoolEntry]]:
-    """Stage the outlet's WARCs, their CDXJ indexes and its article records in the spool."""
+            spool: Spool, furniture: list[tuple[str, bytes]] = ()) -> tuple[list[ArchivedArticle], list[SpoolEntry]]:
+    """Stage the outlet's WARCs, their CDXJ indexes, its article records and the new versions of
+    its learned furniture (``(key, bytes)``) in the spool."""
     slug = outcome.slug
     staging = run_dir / slug / "staged"
     staging.mkdir(parents=True, exist_ok=True)
@@ -75,6 +76,10 @@ def publish(outcome: OutletOutcome, crawl_result: CrawlResult, new_records: list
         cdxj_path.write_bytes(index_warc(warc_path, key))
         staged.append(spool.stage(key, warc_path))
         staged.append(spool.stage(layout.cdxj_key(slug, started, warc_path.name), cdxj_path))
+    for number, (key, data) in enumerate(furniture):
+        path = staging / f"furniture-{number}.json"
+        path.write_bytes(data)
+        staged.append(spool.stage(key, path))
     archived = []
     if new_records:
         articles_key = layout.articles_key(slug, started, run_id)

@@ -30,6 +30,7 @@ _SHAPES = [
     (re.compile(r"newsarchive-([a-z]+)-\d{17}-\d{5}-[0-9a-f]+"), r"newsarchive-\1-TIMESTAMP-SERIAL-RANDOM"),
     (re.compile(r"L(\d+)-[0-9a-f]{24}"), r"L\1-SHA"),
     (re.compile(r"manifests/\d{12}\.json"), "manifests/GENERATION.json"),
+    (re.compile(r"\d{6}-[0-9a-f]{12}\.json$"), "GENERATION-VERSION.json"),  # learned furniture
 ]
 
 
@@ -83,7 +84,7 @@ def test_s3_demo_writes_the_layout_of_a_local_demo(s3_demo, s3_env, tmp_path_fac
     uri, _ = s3_demo
     local_keys = list(LocalStore(demo_archive(tmp_path_factory)).list(""))
     s3_keys = list(S3Store.from_uri(uri).list(""))
-    assert {k.split("/")[0] for k in s3_keys} == {"warc", "cdxj", "articles", "parquet", "manifests"}
+    assert {k.split("/")[0] for k in s3_keys} == {"warc", "cdxj", "articles", "parquet", "manifests", "furniture"}
 
     def run_files(keys):
         return Counter(shape(k) for k in keys if not k.startswith(MERGED))
@@ -141,7 +142,7 @@ def test_a_run_during_an_outage_keeps_its_files_and_the_next_run_uploads_them(se
     monkeypatch.setenv("NEWSARCHIVE_HOME", str(tmp_path / ".newsarchive"))
     spool = Spool(workspace_for(uri).spool)
     spooled = {e.key.split("/")[0] for e in spool.pending()}
-    assert spooled == {"warc", "cdxj", "articles", "manifests"}
+    assert spooled == {"warc", "cdxj", "articles", "manifests", "furniture"}
     store = S3Store.from_uri(uri)
     assert not list(store.list(""))
 

@@ -34,7 +34,7 @@ POINTS = {
                    "crawler, before recording the n-th exchange"),
     "warc": Point("WARC writing", "storage.warc_writer", "WarcWriter", "_write", "partial",
                   "half of the n-th WARC record written"),
-    "extract": Point("extraction", "flows.extract.page", None, "extract_html", "before",
+    "extract": Point("extraction", "flows.extract.page", None, "extract_page", "before",
                      "before extracting the n-th page"),
     "stage": Point("spool", "storage.spool", "Spool", "stage", "before", "before staging the n-th file"),
     "upload": Point("upload", "storage.local", "LocalStore", "_link_once", "before",
