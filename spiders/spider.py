@@ -411,6 +411,12 @@ class OutletSpider(SitemapSpider):
 
     def parse_revisit(self, response: Response) -> None:
         revisit = response.meta["revisit"]
+        if 200 <= response.status < 300:
+            found = self.block_of(response)
+            if found is not None:  # a challenge instead of the article: no new version, no tombstone
+                self.revisit_outcomes["failed"] = self.revisit_outcomes.get("failed", 0) + 1
+                self.failed.append({"url": revisit["url"], "reason": f"revisit: blocked: {found.describe()}"})
+                return
         records = response.meta.get("warc_records") or [{}]
         redirects = response.meta.get("redirect_urls") or []
         if response.status in (404, 410):
@@ -430,7 +436,11 @@ class OutletSpider(SitemapSpider):
     def revisit_failed(self, failure: Failure) -> None:
         revisit = failure.request.meta["revisit"]
         self.revisit_outcomes["failed"] = self.revisit_outcomes.get("failed", 0) + 1
-        self.failed.append({"url": revisit["url"], "reason": f"revisit: {failure_reason(failure)}"})
+        reason = failure_reason(failure)
+        if failure.check(HttpError):
+            found = self.block_of(failure.value.response)
+            reason = f"blocked: {found.describe()}" if found else reason
+        self.failed.append({"url": revisit["url"], "reason": f"revisit: {reason}"})
 
     def _capture(self, url: str, response: Response, kind: str) -> None:
         records = response.meta.get("warc_records") or [{}]

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
 from pydantic import Field
 
@@ -27,7 +28,11 @@ def publish_probe_artifacts(report: dict) -> None:
                              description=f"Preflight probe {report['started']}: endpoints and sample articles")
 
 
-@flow(name="newsarchive-probe", flow_run_name="probe {outlets}")
+def _run_name() -> str:
+    return "probe " + ", ".join(flow_run.parameters.get("outlets") or ["all outlets"])
+
+
+@flow(name="newsarchive-probe", flow_run_name=_run_name)
 def probe(
     outlets: Annotated[list[OutletSlug] | None, Field(description="outlets to probe (default: all six)")] = None,
     proxy: Annotated[str | None, Field(description="HTTP proxy URL, as for runs (credentials from NEWSARCHIVE_PROXY)")] = None,

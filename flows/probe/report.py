@@ -73,13 +73,13 @@ def table_rows(report: dict) -> list[dict]:
         rows.append({
             "outlet": outlet["slug"],
             "verdict": outlet["verdict"].upper(),
-            "reasons": "; ".join(outlet["reasons"]) or "-",
             "robots.txt": ("forbids " + ", ".join(outlet["robots"]["disallowed"]) if outlet["robots"]["disallowed"]
                            else "allows all" if outlet["robots"]["found"] else "none (allows all)"),
             "endpoints working": f"{working}/{len(endpoints)}",
+            "container": {True: "found", False: "MISSING", None: "n/a"}[article.get("container_found")],
             "sample words": article.get("words", 0),
-            "container": {True: "found", False: "MISSING", None: "-"}[article.get("container_found")],
             "requests": outlet["requests"],
+            "reasons": "; ".join(outlet["reasons"]) or "none",
         })
     return rows
 

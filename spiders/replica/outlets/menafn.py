@@ -69,7 +69,6 @@ def _frame_top(replica: Replica, title: str, head: str) -> str:
 {head}
 </head>
 <body>
-<form method="post" action="./" id="form1"><div class="aspNetHidden"><input type="hidden" name="__VIEWSTATE" id="__VIEWSTATE" value="/wEPDwUKMTY1NDU2MTA1MmRk"></div>
 <header class="site-header"><div class="container"><a class="navbar-brand" href="{link('/')}" title="{esc(MN_NETWORK)}">MENAFN</a>
 <p class="tagline">{esc(MN_NETWORK)}</p><ul class="navbar-nav">{nav}</ul>
 <div class="search"><input type="text" name="ctl00$txtSearch" placeholder="Search"></div></div></header>
@@ -93,7 +92,7 @@ def _frame_bottom(replica: Replica) -> str:
 <div id="RColNewslatter" class="newedge-newsletter"><p>{esc(MN_NEWSLETTER)}</p><label><input type="radio" name="nl" checked> Daily(English)</label> <label><input type="radio" name="nl"> Daily(Arabic)</label></div>
 </section>
 <footer class="site-footer"><div class="container"><p>{esc(MN_COPYRIGHT)}</p><ul><li><a href="{link('/terms')}">Terms of use</a></li><li><a href="{link('/privacy')}">Privacy policy</a></li></ul></div></footer>
-</form></body></html>"""
+</body></html>"""
 
 
 def article(replica: Replica, art: Article) -> str:
