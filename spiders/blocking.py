@@ -42,18 +42,28 @@ _HEADER_MARKERS: tuple[tuple[str, str | None, str], ...] = (
 # (A cache such as Varnish, or a load balancer, answers 503 when the site behind it is down: no block.)
 _PROTECTION_SERVERS = re.compile(r"cloudflare|akamaighost|ddos-guard|sucuri|incapsula|imperva|stormwall|qrator", re.I)
 
-# Challenge markers in the page: (regex over the raw HTML, what it is). They block with any status.
+# Challenge markers in the page: (regex over the raw HTML, what it is). They appear on challenge
+# pages only, so they block whatever the page's size and status. (Fronts also inject scripts
+# into ordinary pages, such as Cloudflare's /cdn-cgi/challenge-platform/scripts/jsd/ detections
+# or Imperva's _Incapsula_Resource: those are no challenge, and are not matched here.)
 _CHALLENGE_MARKERS: tuple[tuple[str, str], ...] = (
-    (r"/cdn-cgi/challenge-platform/", "Cloudflare challenge script (/cdn-cgi/challenge-platform/)"),
-    (r"\b_cf_chl_opt\b|\bcf_chl_[a-z_]+|\bcf-chl-", "Cloudflare challenge options (cf_chl)"),
+    (r"/cdn-cgi/challenge-platform/(?:h/[a-z]/)?orchestrate/", "Cloudflare challenge script (/cdn-cgi/challenge-platform/…/orchestrate/)"),
+    (r"\b_cf_chl_opt\b|__cf_chl_(?:f|rt|jschl)_tk", "Cloudflare challenge options (cf_chl)"),
     (r"id=[\"']?challenge-(?:form|running|stage|body-text)\b", "challenge form (id challenge-…)"),
     (r"\bcf-browser-verification\b|\bcf-im-under-attack\b", "Cloudflare browser check"),
-    (r"challenges\.cloudflare\.com/turnstile|\bcf-turnstile\b", "Cloudflare Turnstile widget"),
-    (r"captcha-delivery\.com|\bdd_captcha|geo\.captcha-delivery", "DataDome CAPTCHA"),
+    (r"captcha-delivery\.com", "DataDome CAPTCHA"),
     (r"\bpx-captcha\b|captcha\.px-cdn\.net|_pxCaptcha", "PerimeterX CAPTCHA"),
-    (r"_Incapsula_Resource", "Imperva Incapsula challenge"),
-    (r"awswaf\.com|\bAwsWafIntegration\b", "AWS WAF challenge"),
+)
+# Widgets and scripts that make a challenge only of a page that has little else (a comment
+# form may embed a CAPTCHA; a front may add its script to every page).
+_WIDGET_MARKERS: tuple[tuple[str, str], ...] = (
+    (r"class=[\"'][^\"']*\bg-recaptcha\b|google\.com/recaptcha/|recaptcha/api\.js", "reCAPTCHA widget"),
+    (r"class=[\"'][^\"']*\bh-captcha\b|hcaptcha\.com/1/api\.js|js\.hcaptcha\.com", "hCaptcha widget"),
+    (r"challenges\.cloudflare\.com/turnstile|\bcf-turnstile\b", "Cloudflare Turnstile widget"),
+    (r"captcha\.awswaf\.com|\bAwsWafCaptcha\b", "AWS WAF CAPTCHA"),
+    (r"_Incapsula_Resource", "Imperva Incapsula check"),
     (r"ddos-guard\.net/|__ddg[0-9]_", "DDoS-Guard check"),
+    (r"<form\b[^>]*\bcaptcha|name=[\"'][^\"']*captcha", "CAPTCHA form"),
 )
 # The fixed templates of denial pages: they name a refusal (403, 429), or block when a 2xx
 # page is nothing else; a 503 from the same software is an outage page.
@@ -62,12 +72,6 @@ _DENIAL_TEMPLATES: tuple[tuple[str, str], ...] = (
     (r"Guru Meditation|Varnish cache server", "Varnish error page"),
     (r"Sucuri WebSite Firewall|cloudproxy@sucuri", "Sucuri firewall page"),
     (r"incapsula incident id", "Imperva Incapsula denial"),
-)
-# Widgets that are a challenge only on a page that has little else (a comment form may embed one).
-_WIDGET_MARKERS: tuple[tuple[str, str], ...] = (
-    (r"class=[\"'][^\"']*\bg-recaptcha\b|google\.com/recaptcha/|recaptcha/api\.js", "reCAPTCHA widget"),
-    (r"class=[\"'][^\"']*\bh-captcha\b|hcaptcha\.com/1/api\.js|js\.hcaptcha\.com", "hCaptcha widget"),
-    (r"<form\b[^>]*\bcaptcha|name=[\"'][^\"']*captcha", "CAPTCHA form"),
 )
 # A script challenge: sets a cookie (or computes a token) and reloads or redirects.
 _SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", re.S | re.I)

@@ -54,6 +54,8 @@ OUTLET = Outlet(
     # robots.txt and blocking: unverified (none seen)
     politeness=Politeness(concurrency=2, delay=1.0),
     schedule="15 */2 * * *",  # every two hours
+    # Extraction rules: Global Research's container and prunes (the shared theme, by analogy:
+    # no Mondialisation page HTML was found); the French furniture lines are unverified.
     rules=(
         ExtractionRules(
             body_xpath=BODY_XPATH,

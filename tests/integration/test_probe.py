@@ -51,6 +51,7 @@ def outlet(report: dict, slug: str) -> dict:
 
 
 def test_a_healthy_outlet_is_ready(scenarios):
+    """Evidence item 10: a healthy outlet: robots.txt read, every endpoint parsed, a sample extracted."""
     _, report, healthy = scenarios
     gr = outlet(report, "globalresearch")
     assert gr["verdict"] == "ready" and gr["reasons"] == []
@@ -69,6 +70,7 @@ def test_a_healthy_outlet_is_ready(scenarios):
 
 
 def test_robots_disallowing_our_agent_is_blocked_and_nothing_else_is_fetched(scenarios):
+    """Evidence item 10 (robots.txt unknown): a robots.txt naming our agent blocks the outlet; what it forbids is never requested."""
     _, report, _ = scenarios
     sf = outlet(report, "southfront")
     assert sf["verdict"] == "blocked"
@@ -78,6 +80,7 @@ def test_robots_disallowing_our_agent_is_blocked_and_nothing_else_is_fetched(sce
 
 
 def test_a_moved_feed_is_degraded(scenarios):
+    """Evidence item 10: a moved feed (404) degrades the outlet (Alwaght's feed id is a guess)."""
     _, report, _ = scenarios
     aw = outlet(report, "alwaght")
     assert aw["verdict"] == "degraded" and aw["reasons"] == ["feed /home/rss/4?lid=1: HTTP 404"]
@@ -85,6 +88,7 @@ def test_a_moved_feed_is_degraded(scenarios):
 
 
 def test_a_redesign_without_the_container_is_degraded(scenarios):
+    """Evidence item 10: a redesign leaves no known container: degraded (MENAFN's was wrong once)."""
     _, report, _ = scenarios
     mn = outlet(report, "menafn")
     assert mn["verdict"] == "degraded"
@@ -93,6 +97,7 @@ def test_a_redesign_without_the_container_is_degraded(scenarios):
 
 
 def test_a_challenge_page_is_blocked_with_its_marker(scenarios):
+    """Evidence item 10 and the blocking evidence (GR's 403s): a challenge served with 200 is a block."""
     _, report, _ = scenarios
     sp = outlet(report, "sputnik")
     assert sp["verdict"] == "blocked"
@@ -102,6 +107,7 @@ def test_a_challenge_page_is_blocked_with_its_marker(scenarios):
 
 
 def test_a_dead_host_is_unreachable(scenarios):
+    """Evidence item 10 and Sputnik's silence from EU and US cloud networks: a dead host is unreachable."""
     _, report, _ = scenarios
     mo = outlet(report, "mondialisation")
     assert mo["verdict"] == "unreachable"
@@ -110,6 +116,7 @@ def test_a_dead_host_is_unreachable(scenarios):
 
 
 def test_exit_status_and_one_line_per_outlet_not_ready(scenarios):
+    """Evidence item 10: scripts read the exit status; one stderr line per outlet that is not ready."""
     result, report, _ = scenarios
     assert result.returncode == 1
     assert report["counts"] == {"ready": 1, "degraded": 2, "blocked": 2, "unreachable": 1}
@@ -119,6 +126,7 @@ def test_exit_status_and_one_line_per_outlet_not_ready(scenarios):
 
 
 def test_redirects_off_the_outlet_and_refusals(tmp_path):
+    """Evidence item 10: off-domain redirects are refused, a 403 challenge blocks, proxy credentials stay hidden."""
     faults = ["www.globalresearch.ca/feed=redirect-offsite", "sputnikglobe.com/*=challenge"]
     with running_replica(10, faults=faults) as replica:
         # the proxy's credentials come from NEWSARCHIVE_PROXY and never show in the report

@@ -76,6 +76,11 @@ def test_no_ordinary_page_of_any_outlet_is_taken_for_a_block():
             with_widget = page.replace(b"</body>", b'<form class="comments"><div class="g-recaptcha" '
                                                    b'data-sitekey="x"></div></form></body>')
             assert detect(200, HTML, with_widget, truth.url) is None, truth.url
+            # fronts add their scripts to ordinary pages: Cloudflare's JavaScript detections, Imperva's
+            with_scripts = page.replace(b"</body>", b"<script>(function(){var a=document.createElement('script');"
+                                                    b"a.src='/cdn-cgi/challenge-platform/scripts/jsd/main.js';})();</script>"
+                                                    b'<script src="/_Incapsula_Resource?SWJIYLWA=719d34d31c8e3a6e"></script></body>')
+            assert detect(200, {"Server": "cloudflare", **HTML}, with_scripts, truth.url) is None, truth.url
         assert outlet_site(slug).furniture  # (the pages above are full pages, furniture included)
 
 

@@ -83,6 +83,30 @@ def test_an_overridden_base_url_is_an_alias_of_the_live_host(monkeypatch):
     assert canonical_url("http://127.0.0.1:8123/20261120/russia-and-china-sign-deal-1120000000.html") == SPUTNIK
 
 
+@pytest.mark.parametrize("old, current", [
+    # Sputnik before the 2021 CMS change (live-evidence.md, evidence item 7): real URLs of the evidence
+    ("https://sputniknews.com/columnists/201911181077343476-royal-self-indicting-arrogance/",
+     "https://sputnikglobe.com/20191118/royal-self-indicting-arrogance-1077343476.html"),
+    ("https://sputniknews.com/news/20160512/1039528652/911-saudi-obama-terror-fbi.html",
+     "https://sputnikglobe.com/20160512/911-saudi-obama-terror-fbi-1039528652.html"),
+    ("https://sputniknews.com/amp/radio_the_critical_hour/202004281079127690-some-us-states-begin-lifting-lockdowns/",
+     "https://sputnikglobe.com/20200428/some-us-states-begin-lifting-lockdowns-1079127690.html"),
+    ("https://sputniknews.com/news/201905141074980145-US-Law-Makers-Pass-Bill/",
+     "https://sputnikglobe.com/20190514/us-law-makers-pass-bill-1074980145.html"),
+    # MENAFN's legacy story page (evidence item 9, id 35371347887), parameters in either order
+    ("https://menafn.com/qn_news_story_s.aspx?storyid=1095168700&title=Abdali-Mall-and-EAT-Restaurants-Group",
+     "https://menafn.com/1095168700/Abdali-Mall-and-EAT-Restaurants-Group"),
+    ("http://www.menafn.com/qn_news_story_s.aspx?title=Abdali-Mall-and-EAT-Restaurants-Group&storyID=1095168700",
+     "https://menafn.com/1095168700/Abdali-Mall-and-EAT-Restaurants-Group"),
+    # Alwaght's lower-case news path (alwaght.com, 2021)
+    ("http://alwaght.com/en/news/196175/Whats-Really-Behind-EUs-Syria-Aid-Conference?",
+     "https://alwaght.net/en/News/196175/Whats-Really-Behind-EUs-Syria-Aid-Conference"),
+])
+def test_old_url_forms_share_the_current_forms_key(old, current):
+    """Evidence items 7 and 9: one article, one key, whichever form of its URL is met."""
+    assert canonical_url(old) == canonical_url(current) == current
+
+
 def test_hosts_of_no_outlet_are_normalised_but_kept():
     assert canonical_url("HTTP://Example.org/a/?utm_source=x#frag") == "https://example.org/a"
     assert canonical_url("https://m.example.org/a") == "https://m.example.org/a"  # not known as a mobile host
