@@ -63,6 +63,14 @@ def _endpoint_cell(endpoint: dict) -> str:
     return f"{endpoint['articles']}/{endpoint['candidates']} articles"
 
 
+def _short_reasons(reasons: list[str], width: int = 72) -> str:
+    """The first reason, cut to ``width``, and how many more (the Markdown report has them all)."""
+    if not reasons:
+        return "none"
+    first = reasons[0] if len(reasons[0]) <= width else reasons[0][: width - 1] + "…"
+    return first + (f" (+{len(reasons) - 1} more)" if len(reasons) > 1 else "")
+
+
 def table_rows(report: dict) -> list[dict]:
     """One row per outlet: the verdict, its reasons, robots.txt, the endpoints, the sample article."""
     rows = []
@@ -73,13 +81,13 @@ def table_rows(report: dict) -> list[dict]:
         rows.append({
             "outlet": outlet["slug"],
             "verdict": outlet["verdict"].upper(),
-            "robots.txt": ("forbids " + ", ".join(outlet["robots"]["disallowed"]) if outlet["robots"]["disallowed"]
+            "robots.txt": (f"forbids {len(outlet['robots']['disallowed'])} path(s)" if outlet["robots"]["disallowed"]
                            else "allows all" if outlet["robots"]["found"] else "none (allows all)"),
             "endpoints working": f"{working}/{len(endpoints)}",
             "container": {True: "found", False: "MISSING", None: "n/a"}[article.get("container_found")],
             "sample words": article.get("words", 0),
             "requests": outlet["requests"],
-            "reasons": "; ".join(outlet["reasons"]) or "none",
+            "reasons": _short_reasons(outlet["reasons"]),
         })
     return rows
 

@@ -63,7 +63,8 @@ OUTLET = Outlet(
     language="en",
     extra_domains=("globalresearch.ca",),
     # unverified: only generic "every domain has /sitemap.xml" lists name it (ids 55215845874,
-    # 54284872672); no content seen. Kept last: the feed and the theme page are confirmed.
+    # 54284872672); no content seen. Kept (a 404 there costs one request, and the probe shows it);
+    # the feed and the theme page are confirmed.
     sitemaps=("/sitemap.xml",),
     # confirmed: many public bots read it (ids 53113069140, 53131527923, 55621520563, 4585550407)
     feeds=("/feed",),

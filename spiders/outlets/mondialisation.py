@@ -40,7 +40,7 @@ OUTLET = Outlet(
     base_url="https://www.mondialisation.ca",
     language="fr",
     extra_domains=("mondialisation.ca",),
-    # unverified: no source names it (kept as on the twin site, last)
+    # unverified: no source names it (kept as on the twin site; the probe shows whether it answers)
     sitemaps=("/sitemap.xml",),
     # confirmed: https://www.mondialisation.ca/feed in a French RSS list (id 26120901061)
     feeds=("/feed",),

@@ -58,9 +58,9 @@ def test_the_ui_shows_the_probe_verdicts(probe_run, tmp_path):
     assert "## MENAFN (http://menafn.com): degraded" in artifacts["probe-details"]["data"]
 
     shot = _screenshot_dir(tmp_path) / "prefect-probe-artifact.png"
-    text = render(f"{server.url}/artifacts/artifact/{artifacts['probe-verdicts']['id']}", shot, size="1600,1000")
+    text = render(f"{server.url}/artifacts/artifact/{artifacts['probe-verdicts']['id']}", shot, size="1920,1000")
     assert "one verdict per outlet" in text
     for verdict in ("READY", "DEGRADED", "BLOCKED", "UNREACHABLE"):
         assert verdict in text
     assert "feed /home/rss/4?lid=1: HTTP 404" in text and "robots.txt forbids newsarchive" in text
-    assert _png_size(shot) == (1600, 1000)
+    assert _png_size(shot) == (1920, 1000)
