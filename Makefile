@@ -59,7 +59,7 @@ serve: install
 
 ## Regenerate the Prefect UI screenshots in docs/ (headless Chromium)
 screenshots: install-test test-tools
-	NEWSARCHIVE_SCREENSHOT_DIR=docs $(PY) -m pytest -q tests/test_prefect_ui.py
+	NEWSARCHIVE_SCREENSHOT_DIR=docs $(PY) -m pytest -q tests/integration/test_prefect_ui.py tests/integration/test_probe_ui.py
 
 ## Extraction quality in one run: ours beside plain trafilatura (ScrapingHub set, or BENCHMARK=DIR),
 ## beside plain htmldate on dates (DATES=DIR in htmldate's layout; default: the outlet captures),

@@ -1,9 +1,10 @@
 """Run one outlet's crawl in this process: ``python -m spiders.crawl --outlet SLUG --out DIR``.
 
 Twisted's reactor cannot be restarted, so every crawl is its own process.
-Exit status: 0 when the crawl ran (some articles may have failed: see the
+Exit status: 0 when the crawl ran (some articles may have failed, or the
+outlet's answers blocked the crawler: see ``failed`` and ``blocked`` in the
 stats file), 1 when the outlet could not be reached at all (every discovery
-request failed; one line on stderr), 2 on bad arguments.
+request failed, none of them blocked; one line on stderr), 2 on bad arguments.
 """
 from __future__ import annotations
 
@@ -143,6 +144,8 @@ def summary(spider: OutletSpider, crawler: Crawler, started: datetime, finished:
         "article_requests": spider.article_requests,
         "fetched": spider.fetched,
         "failed": spider.failed,
+        "blocked": spider.blocked,
+        "skipped_sitemaps": spider.skipped_sitemaps,
         "requests": stats.get("downloader/request_count", 0),
         "discovery_requests": spider.discovery_requests,
         "discovery_failures": spider.discovery_failures,

@@ -55,6 +55,29 @@ class ExtractionRules:
 
 
 @dataclass(frozen=True)
+class UrlRewrite:
+    """An older URL form of an outlet's articles, rewritten to the form the site uses today.
+
+    ``pattern`` is matched (``re.fullmatch``) against the URL's path with its query
+    (``/path?query``); ``replacement`` (``re`` template syntax) is the current path, query
+    included if it has one. ``lowercase`` lowers the result (a slug that was once printed
+    in capitals). One article, however its URL was printed, then has one canonical key.
+    """
+
+    pattern: str
+    replacement: str
+    lowercase: bool = False
+
+    def apply(self, target: str) -> str | None:
+        """The current form of ``target`` (path with query), or None when it is not this form."""
+        match = re.fullmatch(self.pattern, target)
+        if match is None:
+            return None
+        rewritten = match.expand(self.replacement)
+        return rewritten.lower() if self.lowercase else rewritten
+
+
+@dataclass(frozen=True)
 class Outlet:
     slug: str
     name: str
@@ -64,8 +87,11 @@ class Outlet:
     extra_domains: tuple[str, ...] = ()  # other hosts that serve the same outlet
     sitemaps: tuple[str, ...] = ()  # paths of sitemap indexes or sitemaps
     feeds: tuple[str, ...] = ()  # paths of RSS/Atom feeds
-    sections: tuple[str, ...] = ()  # paths of paginated section pages
-    article_path: str = ""  # regex matched against the URL path (+query) of an article
+    sections: tuple[str, ...] = ()  # paths (with their query, if any) of section or listing pages
+    article_path: str = ""  # regex matched against the URL path (never the query) of an article
+    url_rewrites: tuple[UrlRewrite, ...] = ()  # older URL forms of articles -> the current form
+    not_articles: tuple[str, ...] = ()  # regexes of paths that match article_path but are no articles
+    skip_sitemaps: tuple[str, ...] = ()  # regexes (search) of child sitemap URLs never read
     politeness: Politeness = field(default_factory=Politeness)
     schedule: str = "0 * * * *"  # cron (UTC) of its scheduled runs; the settings file may override it
     rules: tuple[ExtractionRules, ...] = (ExtractionRules(),)
@@ -82,12 +108,38 @@ class Outlet:
     def url(self, path: str) -> str:
         return self.base_url + path
 
-    def is_article(self, url: str) -> bool:
+    def current_target(self, path: str, query: str = "") -> str:
+        """``path?query`` in the article's current form when an older form is recognised, else as given."""
+        target = path + (f"?{query}" if query else "")
+        for rewrite in self.url_rewrites:
+            rewritten = rewrite.apply(target)
+            if rewritten is not None:
+                return rewritten
+        return target
+
+    def article_path_of(self, url: str) -> str | None:
+        """The path of the article ``url`` names, in its current form (no query), or None.
+
+        The query never decides: links to articles carry tracking and cache-busting
+        parameters (``?utm_source=…``, ``?doing_wp_cron=…``), unless an older URL form
+        keeps the article's id in it (a rewrite reads that first).
+        """
         parts = urlsplit(url)
-        if (parts.hostname or "") not in self.domains:
-            return False
-        target = parts.path + (f"?{parts.query}" if parts.query else "")
-        return re.search(self.article_path, target) is not None
+        if (parts.hostname or "").lower() not in self.domains:
+            return None
+        path = self.current_target(parts.path, parts.query).split("?", 1)[0]
+        if re.search(self.article_path, path) is None:
+            return None
+        if any(re.search(pattern, path) for pattern in self.not_articles):
+            return None
+        return path
+
+    def is_article(self, url: str) -> bool:
+        return self.article_path_of(url) is not None
+
+    def reads_sitemap(self, url: str) -> bool:
+        """False for a child sitemap the outlet's ``skip_sitemaps`` name (it lists no articles)."""
+        return not any(re.search(pattern, url) for pattern in self.skip_sitemaps)
 
     def rules_for(self, day: date | None) -> ExtractionRules:
         """The rule version in force on ``day`` (the newest version when unknown)."""

@@ -162,3 +162,38 @@ class AddressGuard:
     def _outlet_domains(spider: Spider | None) -> tuple[str, ...]:
         outlet = getattr(spider, "outlet", None)
         return tuple(getattr(outlet, "domains", ()) or getattr(spider, "allowed_domains", ()) or ())
+
+
+def refusal(host: str, domains: Iterable[str], allow: Iterable[str] = (), proxied: bool = False,
+            port: int = 443) -> str | None:
+    """Why a request to ``host`` must not be sent (the guard's rules, for clients outside Scrapy), or None.
+
+    Off the outlet's ``domains``, or a private, loopback, link-local or reserved address (a literal,
+    or what the name resolves to when no proxy resolves it); ``allow`` as ``NEWSARCHIVE_ALLOW_HOSTS``.
+    """
+    host = (host or "").lower()
+    if not host:
+        return "refused request without a host"
+    names, networks = parse_allow_list([*allow, *os.environ.get("NEWSARCHIVE_ALLOW_HOSTS", "").split(",")])
+    literal = _literal_address(host)
+
+    def allowed(address=None) -> bool:
+        return host in names or (address is not None and any(address in network for network in networks))
+
+    if not on_domains(host, domains) and not allowed(literal):
+        return f"refused request off the outlet's domains: {host}"
+    if host == "localhost" or host.endswith(".localhost"):
+        literal = ipaddress.ip_address("127.0.0.1")
+    if literal is not None:
+        return None if is_public(literal) or allowed(literal) else f"refused non-public address {literal} for host {host}"
+    if proxied or allowed():
+        return None  # the operator's proxy resolves the name
+    try:
+        infos = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
+    except OSError:
+        return None  # the request fails on the same lookup, with its DNS error
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        if not is_public(address) and not allowed(address):
+            return f"refused non-public address {address} for host {host}"
+    return None

@@ -1,11 +1,17 @@
 """The one spider every outlet uses: discover first, then fetch the newest articles.
 
-Discovery reads the outlet's sitemaps (Scrapy's ``SitemapSpider`` machinery),
-feeds (RSS 2.0 and Atom) and paginated section pages, and only collects
-candidate article URLs with the best date it can find. When discovery has
+Discovery reads the outlet's sitemaps (Scrapy's ``SitemapSpider`` machinery; an
+index's children newest first, by lastmod or else by the dates in their URLs),
+feeds (RSS 2.0 and Atom) and section pages (followed by ``rel=next``, else by
+WordPress's ``<section>/page/N/`` links), and only collects candidate article URLs
+with the best date it can find. When discovery has
 settled (the spider goes idle) the newest ``max_articles`` candidates not in
 ``seen`` are requested. The spider extracts nothing: the WARC recorder keeps
 every response and extraction reads the WARC later.
+
+An answer that blocks the crawler (``spiders.blocking``: a 403 or 429, a bot challenge
+even with status 200) is never an article: it stays in the WARC as served, is listed in
+``blocked`` with its evidence, and counts as a failed page.
 
 Discovery is incremental: feeds and sitemaps are fetched with the validators
 (ETag, Last-Modified) of the last complete crawl, and a 304 means nothing new
@@ -17,12 +23,13 @@ WARC revisit record when the payload has not changed.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from lxml import etree
 from scrapy import Request, signals
@@ -34,9 +41,10 @@ from scrapy.spiders import SitemapSpider
 from scrapy.utils.iterators import xmliter_lxml
 from twisted.python.failure import Failure
 
+from spiders import blocking
 from spiders.outlet import Outlet
 from spiders.outlets import get_outlet
-from spiders.urls import canonical_url
+from spiders.urls import canonical_url, date_in_url
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +64,9 @@ def parse_date(text: str | None) -> datetime | None:
         except (TypeError, ValueError, IndexError):
             return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+_WORDPRESS_PAGE = re.compile(r"/page/\d+/?$")
 
 
 def failure_reason(failure: Failure) -> str:
@@ -123,6 +134,8 @@ class OutletSpider(SitemapSpider):
         self.article_requests = 0
         self.fetched = 0
         self.failed: list[dict[str, str]] = []
+        self.blocked: list[dict[str, Any]] = []  # answers that block the crawler, with their evidence
+        self.skipped_sitemaps: list[str] = []  # child sitemaps the outlet lists no articles in
         self._articles_scheduled = False
         self._news_dates: dict[str, str] = {}
 
@@ -185,6 +198,16 @@ class OutletSpider(SitemapSpider):
         self.skipped_old = len(self.candidates) - len(wanted)
         return sorted(wanted, key=Candidate.sort_key)[: self.max_articles]
 
+    # -- blocking ------------------------------------------------------------
+
+    def block_of(self, response: Response) -> blocking.Block | None:
+        """The block this response is (recorded with its evidence), or None."""
+        found = blocking.detect(response.status, response.headers, response.body, response.url)
+        if found is not None:
+            self.blocked.append(found.to_dict())
+            logger.warning("Blocked: %s: %s", response.url, found.describe())
+        return found
+
     # -- discovery ---------------------------------------------------------
 
     def discovery_request(self, url: str, callback, conditional: bool = False, **meta: Any) -> Request:
@@ -228,11 +251,21 @@ class OutletSpider(SitemapSpider):
 
     def discovery_failed(self, failure: Failure) -> None:
         reason = failure_reason(failure)
+        if failure.check(HttpError):
+            found = self.block_of(failure.value.response)
+            reason = f"blocked: {found.describe()}" if found else reason
         self.discovery_failures.append({"url": failure.request.url, "reason": reason})
         logger.info("Discovery request failed: %s: %s", failure.request.url, reason)
 
+    def _blocked_discovery(self, response: Response) -> bool:
+        """A 200 discovery answer that is a challenge page: counted as a failed discovery request."""
+        found = self.block_of(response)
+        if found is not None:
+            self.discovery_failures.append({"url": response.url, "reason": f"blocked: {found.describe()}"})
+        return found is not None
+
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        if self._unchanged(response):
+        if self._unchanged(response) or self._blocked_discovery(response):
             return
         body = self._get_sitemap_body(response)
         if body and b"publication_date" in body:
@@ -250,10 +283,16 @@ class OutletSpider(SitemapSpider):
                 published = parse_date(self._news_dates.get(loc))
                 self.add_candidate(loc, published=published, modified=parse_date(entry.get("lastmod")))
             elif (urlsplit(loc).hostname or "").lower() in self.outlet.domains:
-                children.append(entry)
+                if self.outlet.reads_sitemap(loc):
+                    children.append(entry)
+                else:
+                    self.skipped_sitemaps.append(loc)
+        # Without lastmod, the dates a child's URL names (monthly indexes list 2004 first):
+        # document order would read the oldest months.
+        oldest = datetime.min.replace(tzinfo=timezone.utc)
         newest_first = sorted(
             children,
-            key=lambda e: parse_date(e.get("lastmod")) or datetime.min.replace(tzinfo=timezone.utc),
+            key=lambda e: parse_date(e.get("lastmod")) or date_in_url(e.get("loc", "")) or oldest,
             reverse=True,
         )
         for entry in newest_first[: self.settings.getint("SITEMAP_MAX_CHILDREN")]:
@@ -266,7 +305,7 @@ class OutletSpider(SitemapSpider):
             yield entry
 
     def parse_feed(self, response: Response) -> None:
-        if self._unchanged(response):
+        if self._unchanged(response) or self._blocked_discovery(response):
             return
         try:
             self._read_feed(response)
@@ -293,17 +332,26 @@ class OutletSpider(SitemapSpider):
                     )
 
     def parse_section(self, response: Response) -> Iterator[Request]:
-        """Follow ``rel=next`` until a page brings nothing new or the page cap is hit."""
+        """Follow the next page until a page brings nothing new or the page cap is hit.
+
+        The next page is the ``rel=next`` link, else the page's own link to
+        ``<section>/page/<N+1>/`` (WordPress themes print numbered page links and a
+        "Next »" control, often without rel=next).
+        """
         self.discovery_responses += 1
+        if self._blocked_discovery(response):
+            return
         new = 0
-        for href in response.css("a::attr(href)").getall():
-            new += self.add_candidate(response.urljoin(href.strip()))
+        hrefs = [href.strip() for href in response.css("a::attr(href)").getall()]
+        for href in hrefs:
+            new += self.add_candidate(response.urljoin(href))
         page = response.meta.get("page", 1)
         if not new or page >= self.settings.getint("SECTION_MAX_PAGES"):
             return
         next_href = response.css('link[rel~="next"]::attr(href), a[rel~="next"]::attr(href)').get()
-        if next_href:
-            yield self.discovery_request(response.urljoin(next_href.strip()), self.parse_section, page=page + 1)
+        next_url = response.urljoin(next_href.strip()) if next_href else wordpress_next_page(response.url, hrefs, page)
+        if next_url:
+            yield self.discovery_request(next_url, self.parse_section, page=page + 1)
 
     # -- article fetching ----------------------------------------------------
 
@@ -329,13 +377,22 @@ class OutletSpider(SitemapSpider):
             raise DontCloseSpider
 
     def parse_article(self, response: Response) -> None:
-        if 200 <= response.status < 300:
-            self.fetched += 1
-            self._capture(response.meta["article"], response, "response")
+        if not 200 <= response.status < 300:
+            return
+        found = self.block_of(response)
+        if found is not None:  # a challenge served as 200: kept in the WARC, never an article
+            self.failed.append({"url": response.meta["article"], "reason": f"blocked: {found.describe()}"})
+            return
+        self.fetched += 1
+        self._capture(response.meta["article"], response, "response")
 
     def article_failed(self, failure: Failure) -> None:
         url = failure.request.meta.get("article", failure.request.url)
-        self.failed.append({"url": url, "reason": failure_reason(failure)})
+        reason = failure_reason(failure)
+        if failure.check(HttpError):
+            found = self.block_of(failure.value.response)
+            reason = f"blocked: {found.describe()}" if found else reason
+        self.failed.append({"url": url, "reason": reason})
 
     # -- revisits --------------------------------------------------------------
 
@@ -354,6 +411,12 @@ class OutletSpider(SitemapSpider):
 
     def parse_revisit(self, response: Response) -> None:
         revisit = response.meta["revisit"]
+        if 200 <= response.status < 300:
+            found = self.block_of(response)
+            if found is not None:  # a challenge instead of the article: no new version, no tombstone
+                self.revisit_outcomes["failed"] = self.revisit_outcomes.get("failed", 0) + 1
+                self.failed.append({"url": revisit["url"], "reason": f"revisit: blocked: {found.describe()}"})
+                return
         records = response.meta.get("warc_records") or [{}]
         redirects = response.meta.get("redirect_urls") or []
         if response.status in (404, 410):
@@ -373,7 +436,11 @@ class OutletSpider(SitemapSpider):
     def revisit_failed(self, failure: Failure) -> None:
         revisit = failure.request.meta["revisit"]
         self.revisit_outcomes["failed"] = self.revisit_outcomes.get("failed", 0) + 1
-        self.failed.append({"url": revisit["url"], "reason": f"revisit: {failure_reason(failure)}"})
+        reason = failure_reason(failure)
+        if failure.check(HttpError):
+            found = self.block_of(failure.value.response)
+            reason = f"blocked: {found.describe()}" if found else reason
+        self.failed.append({"url": revisit["url"], "reason": f"revisit: {reason}"})
 
     def _capture(self, url: str, response: Response, kind: str) -> None:
         records = response.meta.get("warc_records") or [{}]
@@ -388,10 +455,29 @@ class OutletSpider(SitemapSpider):
     # -- results ---------------------------------------------------------------
 
     def unreachable(self) -> dict[str, str] | None:
-        """The first failure when every discovery request failed, else None."""
+        """The first failure when every discovery request failed, else None.
+
+        An outlet whose answers block the crawler is reachable: it is reported blocked
+        (``blocked``), with the evidence.
+        """
+        if self.blocked:
+            return None
         if self.discovery_responses == 0 and self.discovery_failures:
             return self.discovery_failures[0]
         return None
+
+
+def wordpress_next_page(url: str, hrefs: Iterable[str], page: int) -> str | None:
+    """The page's own link to ``<section>/page/<page + 1>/``, or None when it prints none."""
+    parts = urlsplit(url)
+    section = _WORDPRESS_PAGE.sub("", parts.path).rstrip("/")
+    wanted = f"{section}/page/{page + 1}"
+    for href in hrefs:
+        target = urlsplit(urljoin(url, href))
+        same_site = not target.netloc or target.hostname == parts.hostname
+        if same_site and target.path.rstrip("/") == wanted:
+            return urlunsplit((parts.scheme, parts.netloc, target.path, target.query, ""))
+    return None
 
 
 def conditional_headers(validators: dict[str, Any] | None) -> dict[str, str]:

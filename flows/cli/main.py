@@ -3,7 +3,8 @@
 ``main`` builds the parser from the command modules (each registers its own
 commands and imports nothing of this module) and runs the chosen handler. Every
 bad input ends in one line on stderr and exit status 2; a run in which an
-outlet failed ends with status 1 after its summary.
+outlet failed ends with status 1 after its summary, and so does a probe in
+which an outlet is not ready.
 """
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ import argparse
 import os
 import sys
 
-from flows.cli import archivist, furniture, history, runs, schedule
+from flows.cli import archivist, furniture, history, probe, runs, schedule
 from flows.cli.errors import CliError
 
-COMMAND_MODULES = (runs, archivist, history, schedule, furniture)
+COMMAND_MODULES = (runs, archivist, history, schedule, furniture, probe)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,7 +9,7 @@ from rich.table import Table
 
 from flows.pipeline.progress import Reporter
 
-_COLUMNS = ("discovered", "fetched", "new", "duplicate", "near_duplicate", "changed", "failed", "requests")
+_COLUMNS = ("discovered", "fetched", "new", "duplicate", "near_duplicate", "changed", "failed", "blocked", "requests")
 _HEADERS = {"near_duplicate": "near-dup"}
 
 

@@ -4,6 +4,10 @@ Every article page a WARC holds ends as a record or as an ``unextracted`` entry 
 its reason: none is dropped silently. Learned furniture is removed in a second, cheap
 pass over the records (``finish``), once every page of the batch has been counted, so
 that worker processes need not share what is being learned.
+
+A page that blocked the crawler (a bot challenge served with status 200, see
+``spiders.blocking``) stays in the WARC as served and never becomes a record: it is
+listed with ``status: "blocked"`` and the evidence (the crawl counted it already).
 """
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from flows.extract.cleaning import words
 from flows.extract.furniture import FurnitureBook
 from flows.extract.page import MIN_ARTICLE_WORDS, ExtractedArticle, Unextracted, extract_page
 from flows.records.article import ArticleRecord, normalized_text_hash, paragraphs_of
+from spiders.blocking import detect as detect_block
 from spiders.outlets import outlet_for_host
 from storage.warc_reader import iter_responses
 
@@ -95,6 +100,12 @@ def extract_pages(path: Path, extracted_at: datetime | None = None) -> WarcExtra
             if outlet is not None:
                 found.unextracted.append(UnextractedPage(response.url, outlet.slug, wrong_type, response.filename,
                                                          response.offset, response.date.isoformat()))
+            continue
+        block = detect_block(response.status, response.headers, response.body, response.url)
+        if block is not None:
+            found.unextracted.append(UnextractedPage(response.url, outlet.slug if outlet else "generic",
+                                                     f"blocked: {block.describe()}", response.filename,
+                                                     response.offset, response.date.isoformat(), status="blocked"))
             continue
         try:
             article = extract_page(response.body, response.url, fetched_at=response.date)

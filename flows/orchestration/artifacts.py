@@ -4,7 +4,13 @@ from __future__ import annotations
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 _COUNTS = ("discovered", "fetched", "new", "duplicate", "near_duplicate", "changed", "gone", "failed", "unextracted",
-           "requests")
+           "blocked", "requests")
+
+
+def _status(counts: dict) -> str:
+    if counts.get("blocked"):
+        return f"BLOCKED: {counts['error']}" if counts.get("error") else "BLOCKED"
+    return f"FAILED: {counts['error']}" if counts.get("error") else "ok"
 
 
 def _table(manifest: dict) -> list[dict]:
@@ -17,7 +23,7 @@ def _table(manifest: dict) -> list[dict]:
             "bytes_written": sum(f["size"] for f in files),
             "warc_files": ", ".join(f["key"].rsplit("/", 1)[1] for f in files if f["key"].startswith("warc/")),
             "bucket_keys": ", ".join(f["key"] for f in files),
-            "status": f"FAILED: {counts['error']}" if counts.get("error") else "ok",
+            "status": _status(counts),
         })
     return rows
 
@@ -32,6 +38,12 @@ def _details(manifest: dict) -> str:
         lines += ["## Failures", "", "| outlet | page | reason |", "|---|---|---|"]
         lines += [f"| {slug} | (whole outlet) | {error} |" for slug, error in errors]
         lines += [f"| {slug} | {f.get('url') or ''} | {f.get('reason')} |" for slug, f in failures]
+        lines.append("")
+    blocks = [(slug, b) for slug, c in manifest["outlets"].items() for b in c.get("blocks", [])]
+    if blocks:
+        # What the site answered, as served (the answers stay in the WARC files, never as articles).
+        lines += ["## Blocked", "", "| outlet | URL | status | server | marker |", "|---|---|---:|---|---|"]
+        lines += [f"| {slug} | {b['url']} | {b['status']} | {b.get('server') or ''} | {b['marker']} |" for slug, b in blocks]
         lines.append("")
     lines += ["## Files written", "", "| key | bytes | sha256 |", "|---|---:|---|"]
     lines += [f"| `{f['key']}` | {f['size']} | `{f['sha256'][:16]}…` |" for f in manifest["files"]]

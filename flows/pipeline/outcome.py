@@ -20,7 +20,9 @@ class OutletOutcome:
     revisited: int = 0  # archived articles fetched again on the revisit schedule
     changed: int = 0  # revisits that found a new text: a new version
     gone: int = 0  # revisits that found the article removed: a tombstone version
+    blocked: int = 0  # answers that blocked the crawler (403, 429, a bot challenge): see ``blocks``
     error: str | None = None  # why the outlet as a whole failed
+    blocks: list[dict] = field(default_factory=list)  # the evidence: url, status, server, marker
     failures: list[dict] = field(default_factory=list)  # pages that failed, with their reasons
     duplicates: list[dict] = field(default_factory=list)
     files: list[dict] = field(default_factory=list)  # {key, size, sha256} staged for the store
@@ -35,6 +37,8 @@ class OutletOutcome:
         self.failed = len(self.failures)
         # Discovery requests that failed (a feed, a sitemap, a section page): listed, not counted as articles.
         self.failures += [{**f, "stage": "discovery"} for f in stats.get("discovery_failures", [])]
+        self.blocks = list(stats.get("blocked", []))
+        self.blocked = len(self.blocks)
 
     def count_unextracted(self, pages: list[dict], extracted_pages: int) -> None:
         """Fetched article pages that gave no article text count as failed, each with its reason

@@ -23,6 +23,7 @@ from flows.pipeline.crawl import CrawlFailed
 from flows.pipeline.outcome import OutletOutcome
 from flows.pipeline.steps import PlainSteps
 from flows.records.article import ArticleRecord
+from spiders.blocking import summary as block_summary
 from storage import layout
 from storage import pending as pending_commits
 from storage.factory import open_store
@@ -111,7 +112,8 @@ def archive_outlet(run: OutletRun, steps: PlainSteps) -> OutletOutcome:
             found, furniture = learn_and_finish_for_run(target, outlet, steps.extract_all(crawl.warc_paths), spool,
                                                         FurnitureCache(workspace.furniture_cache))
             records: list[ArticleRecord] = found.records
-            outcome.count_unextracted([page.to_dict() for page in found.unextracted],
+            # (a blocked page was counted by the crawl already, with its evidence)
+            outcome.count_unextracted([page.to_dict() for page in found.unextracted if page.status != "blocked"],
                                       len({r.url for r in records if r.canonical_url not in revisited}))
             split = Deduplicator(db.seen_urls(), db.owner_of_text).split(
                 [r for r in records if r.canonical_url not in revisited])  # revisits become versions
@@ -144,6 +146,10 @@ def archive_outlet(run: OutletRun, steps: PlainSteps) -> OutletOutcome:
         shutil.rmtree(run_dir / outlet, ignore_errors=True)
     steps.logger.info("%s: %d new, %d duplicate, %d near-duplicate, %d failed", outlet, outcome.new,
                       outcome.duplicate, outcome.near_duplicate, outcome.failed)
+    if outcome.blocked:
+        # The site answers the crawler with refusals or bot challenges: never evaded, reported
+        # with the evidence, and the outlet fails so that the failure alert fires.
+        return _failed(outcome, block_summary(outcome.blocks), steps)
     unseen = crawl.stats.get("discovered", 0) - crawl.stats.get("skipped_seen", 0)
     if unseen > 0 and outcome.new == 0 and outcome.duplicate == 0:
         # The feeds list new articles but none reached the archive: a silent

@@ -1,4 +1,8 @@
-"""Global Research (Centre for Research on Globalization), English edition."""
+"""Global Research (Centre for Research on Globalization), English edition.
+
+Evidence for every entry below: ``live-evidence.md`` (public sources, cited by code-index
+id) and the research notes on Global Research. Verdicts: confirmed / unverified.
+"""
 from spiders.outlet import ExtractionRules, Outlet, Politeness
 from spiders.outlets.southfront import APPEALS as SOUTH_FRONT_APPEALS, PHOTO_CREDITS
 
@@ -38,6 +42,8 @@ _CREDITS = (
 
 # WordPress theme shared with Mondialisation.ca: the post body is div.entry-content
 # (post-content on older pages); the share bar, captions and furniture boxes go first.
+# confirmed: public bots parse the body from div.entry-content / div.post-content (ids 53113069140,
+# 55612212749); the prunes and the author XPath are unverified (no article HTML was found).
 BODY_XPATH = (
     '//div[contains(concat(" ", normalize-space(@class), " "), " entry-content ")'
     ' or contains(concat(" ", normalize-space(@class), " "), " post-content ")]'
@@ -56,11 +62,29 @@ OUTLET = Outlet(
     base_url="https://www.globalresearch.ca",
     language="en",
     extra_domains=("globalresearch.ca",),
+    # unverified: only generic "every domain has /sitemap.xml" lists name it (ids 55215845874,
+    # 54284872672); no content seen. Kept (a 404 there costs one request, and the probe shows it);
+    # the feed and the theme page are confirmed.
     sitemaps=("/sitemap.xml",),
+    # confirmed: many public bots read it (ids 53113069140, 53131527923, 55621520563, 4585550407)
     feeds=("/feed",),
-    sections=("/theme/us-nato-war-agenda", "/region/middle-east"),
-    # https://www.globalresearch.ca/<slug>/<numeric id>
-    article_path=r"^/[a-z0-9][a-z0-9-]*/\d{5,}/?$",
+    sections=(
+        # confirmed: two public scrapers (ids 52521545869, 36738034392); it pages as
+        # /theme/us-nato-war-agenda/page/N/ (rel=next unverified: the spider follows /page/N/ links)
+        "/theme/us-nato-war-agenda",
+        # confirmed as a listing: id 69690147777 (2026); its paging is unverified
+        "/latest-news-and-top-stories",
+        # (/region/middle-east was a guess: not found in any source, removed)
+    ),
+    # confirmed: https://www.globalresearch.ca/<slug>/<WordPress post id>; old posts have
+    # short ids (".../afghanistan-britain-is-protecting-the-biggest-heroin-crop-of-all-time/6405",
+    # id 45547090407), so any number of digits. The home page pages as /page/N (stored pages
+    # https://globalresearch.ca/page/156?…): "page" is no article slug.
+    article_path=r"^/(?!page/)[a-z0-9][a-z0-9-]*/\d+/?$",
+    # Blocking: contradicted "it just works": a Varnish 403 to a research crawler (2018,
+    # silverfoxy/JSCryptoMinerStudy:pagesource/globalresearch.ca), a Cloudflare 403 modelled by a
+    # 2026 extractor (id 69690147777). Expect the run and the probe to report it blocked.
+    # robots.txt: unverified (none seen).
     politeness=Politeness(concurrency=2, delay=1.0),
     schedule="5 * * * *",  # hourly
     rules=(

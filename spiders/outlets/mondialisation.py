@@ -1,4 +1,9 @@
-"""Mondialisation.ca, the French edition of Global Research."""
+"""Mondialisation.ca, the French edition of Global Research.
+
+Public evidence about this site is thin (``live-evidence.md``, research notes): its feed and
+one stored article URL. Everything else follows Global Research, its twin on the same
+WordPress theme, by analogy only; each entry says which.
+"""
 from spiders.outlet import ExtractionRules, Outlet, Politeness
 from spiders.outlets.globalresearch import AUTHOR_XPATHS, BODY_XPATH, PRUNE_XPATHS, byline
 from spiders.outlets.southfront import APPEALS as SOUTH_FRONT_APPEALS, PHOTO_CREDITS
@@ -35,13 +40,22 @@ OUTLET = Outlet(
     base_url="https://www.mondialisation.ca",
     language="fr",
     extra_domains=("mondialisation.ca",),
+    # unverified: no source names it (kept as on the twin site; the probe shows whether it answers)
     sitemaps=("/sitemap.xml",),
+    # confirmed: https://www.mondialisation.ca/feed in a French RSS list (id 26120901061)
     feeds=("/feed",),
-    sections=("/theme/agenda-de-guerre-usa-otan", "/region/moyen-orient-afrique-du-nord"),
-    # https://www.mondialisation.ca/<slug>/<numeric id>
-    article_path=r"^/[a-z0-9][a-z0-9-]*/\d{5,}/?$",
+    # unverified: the home page, paged like Global Research's (/page/N). The French theme and
+    # region slugs that stood here were translations of GR's, attested nowhere: removed.
+    sections=("/",),
+    # confirmed: https://www.mondialisation.ca/<slug>/<post id> (the stored article
+    # .../la-societe-civile-en-action-plus-de-40-000-ong-dans-le-monde/5442868, linked with
+    # ?doing_wp_cron=…: the query never decides). Short old ids as on Global Research (by analogy).
+    article_path=r"^/(?!page/)[a-z0-9][a-z0-9-]*/\d+/?$",
+    # robots.txt and blocking: unverified (none seen)
     politeness=Politeness(concurrency=2, delay=1.0),
     schedule="15 */2 * * *",  # every two hours
+    # Extraction rules: Global Research's container and prunes (the shared theme, by analogy:
+    # no Mondialisation page HTML was found); the French furniture lines are unverified.
     rules=(
         ExtractionRules(
             body_xpath=BODY_XPATH,

@@ -1,10 +1,12 @@
 """robots.txt, RSS feeds and sitemaps, computed from the catalogue on request."""
 from __future__ import annotations
 
+from datetime import datetime
 from email.utils import format_datetime
 from html import escape
 
 from spiders.replica.catalogue import BASE_TIME, Entry, Replica
+from spiders.replica.outlet import SitemapUrl
 
 FEED_SIZE = 50
 
@@ -32,7 +34,7 @@ def feed(replica: Replica, outlet: str, path: str) -> bytes:
     items = []
     for entry in replica.live_entries(outlet)[:FEED_SIZE]:
         article = replica.article(outlet, entry.rank)
-        link = _http(replica, outlet, entry.path)
+        link = _http(replica, outlet, replica.sites[outlet].feed_link(entry.path))
         creator = ", ".join(entry.authors) or site.name
         categories = "".join(f"<category><![CDATA[{c}]]></category>" for c in ((entry.section,) if entry.section else ()) + entry.tags)
         items.append(
@@ -52,7 +54,10 @@ def feed(replica: Replica, outlet: str, path: str) -> bytes:
     ).encode("utf-8")
 
 
-def _url(replica: Replica, entry: Entry, news: bool) -> str:
+def _url(replica: Replica, entry: Entry | SitemapUrl, news: bool, outlet: str) -> str:
+    if isinstance(entry, SitemapUrl):
+        return (f"<url><loc>{escape(_http(replica, outlet, entry.path))}</loc>"
+                f"<lastmod>{entry.lastmod.isoformat()}</lastmod></url>")
     parts = [f"<url><loc>{escape(_http(replica, entry.outlet, entry.path))}</loc>"
              f"<lastmod>{entry.local_time(entry.modified_at).isoformat()}</lastmod>"]
     if news:
@@ -66,9 +71,14 @@ def _url(replica: Replica, entry: Entry, news: bool) -> str:
     return "".join(parts) + "</url>"
 
 
-def urlset(replica: Replica, entries: list[Entry]) -> bytes:
-    news = bool(entries) and replica.sites[entries[0].outlet].news_sitemap
-    return (XML_HEAD + URLSET_OPEN + "\n".join(_url(replica, e, news) for e in entries) + "\n</urlset>\n").encode("utf-8")
+def urlset(replica: Replica, outlet: str, entries: list[Entry | SitemapUrl]) -> bytes:
+    news = replica.sites[outlet].news_sitemap
+    return (XML_HEAD + URLSET_OPEN + "\n".join(_url(replica, e, news, outlet) for e in entries)
+            + "\n</urlset>\n").encode("utf-8")
+
+
+def _modified(item: Entry | SitemapUrl) -> datetime:
+    return item.lastmod if isinstance(item, SitemapUrl) else item.modified_at
 
 
 class Sitemaps:
@@ -81,24 +91,27 @@ class Sitemaps:
         self._children: dict[str, list[Entry]] | None = None
 
     @property
-    def children(self) -> dict[str, list[Entry]]:
+    def children(self) -> dict[str, list[Entry | SitemapUrl]]:
         if self._children is None:
             self._children = self.replica.sites[self.outlet].sitemap_children(self.replica.live_entries(self.outlet))
         return self._children
 
     def index(self) -> bytes:
+        site = self.replica.sites[self.outlet]
         rows = []
         for path, entries in self.children.items():
-            lastmod = max(e.modified_at for e in entries)
-            rows.append(f"<sitemap><loc>{escape(_http(self.replica, self.outlet, path))}</loc>"
-                        f"<lastmod>{entries[0].local_time(lastmod).isoformat()}</lastmod></sitemap>")
+            lastmod = ""
+            if site.index_lastmod and entries:
+                moment = max(_modified(e) for e in entries).astimezone(site.zone)
+                lastmod = f"<lastmod>{moment.isoformat()}</lastmod>"
+            rows.append(f"<sitemap><loc>{escape(_http(self.replica, self.outlet, path))}</loc>{lastmod}</sitemap>")
         return (XML_HEAD + '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
                 + "\n".join(rows) + "\n</sitemapindex>\n").encode("utf-8")
 
     def child(self, path: str) -> bytes | None:
         entries = self.children.get(path)
-        return urlset(self.replica, entries) if entries is not None else None
+        return urlset(self.replica, self.outlet, entries) if entries is not None else None
 
     def last_modified(self, path: str | None = None):
         entries = self.children.get(path) if path else [e for group in self.children.values() for e in group]
-        return max((e.modified_at for e in entries), default=BASE_TIME)
+        return max((_modified(e) for e in entries or ()), default=BASE_TIME)

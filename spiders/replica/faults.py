@@ -19,8 +19,12 @@ header; 403 answers like a crawler-blocking firewall), ``reset``, ``timeout``,
 ``redirect-offsite``, ``redirect-private``, ``redirect-loopback``,
 ``redirect-link-local``, ``redirect`` (``to=URL``), ``bad-charset``,
 ``no-charset``, ``malformed-html``, ``binary``, ``robots-disallow`` (``paths``
-separated by ``|``), ``sitemap-malformed``, ``sitemap-huge`` (``urls``),
-``xml-bomb`` and ``xxe``.
+separated by ``|``; ``agent`` names the user agent, ``*`` by default),
+``sitemap-malformed``, ``sitemap-huge`` (``urls``), ``xml-bomb``, ``xxe``,
+``challenge`` (a bot-protection interstitial in the manner of Cloudflare's "Just a
+moment…" page; ``status`` 403 by default, 200 or 503 as some fronts answer) and
+``redesign`` (the page as served, with every class and id renamed: a redesign that
+leaves no known container).
 """
 from __future__ import annotations
 
@@ -46,7 +50,7 @@ WIRE_KINDS = frozenset({"reset", "timeout", "drip", "truncated", "wrong-length"}
 BODY_KINDS = frozenset({
     "gzip-bomb", "huge", "redirect-loop", "redirect-offsite", "redirect-private", "redirect-loopback",
     "redirect-link-local", "redirect", "bad-charset", "no-charset", "malformed-html", "binary",
-    "robots-disallow", "sitemap-malformed", "sitemap-huge", "xml-bomb", "xxe",
+    "robots-disallow", "sitemap-malformed", "sitemap-huge", "xml-bomb", "xxe", "challenge", "redesign",
 })
 KINDS = WIRE_KINDS | BODY_KINDS
 REDIRECT_TARGETS = {
@@ -197,9 +201,10 @@ async def _wire(fault: Fault, page: Page, writer: asyncio.StreamWriter) -> bool:
     return False
 
 
-def _head(status: int, content_type: str | None, length: int | None, extra: list[tuple[str, str]] = ()) -> bytes:
+def _head(status: int, content_type: str | None, length: int | None, extra: list[tuple[str, str]] = (),
+          server: str | None = "replica") -> bytes:
     reason = STATUS_REASONS.get(status) or {200: "OK", 301: "Moved Permanently", 302: "Found"}.get(status, "Unknown")
-    lines = [f"HTTP/1.1 {status} {reason}", "Server: replica"]
+    lines = [f"HTTP/1.1 {status} {reason}"] + ([f"Server: {server}"] if server else [])
     if content_type:
         lines.append(f"Content-Type: {content_type}")
     lines += [f"{name}: {value}" for name, value in extra]
@@ -236,8 +241,21 @@ def _message_for(fault: Fault, site: Site, host: str, path: str, port: int) -> b
         return _head(200, "text/html; charset=utf-8", len(body)) + body
     if kind == "robots-disallow":
         paths = options.get("paths", "/").split("|")
-        body = ("User-agent: *\n" + "".join(f"Disallow: {p}\n" for p in paths)).encode()
+        agent = options.get("agent", "*")
+        body = (f"User-agent: {agent}\n" + "".join(f"Disallow: {p}\n" for p in paths)).encode()
+        if agent != "*":
+            body += b"\nUser-agent: *\nAllow: /\n"
         return _head(200, "text/plain; charset=utf-8", len(body)) + body
+    if kind == "challenge":
+        status = int(options.get("status", "403"))
+        body = challenge_page(host, path)
+        extra = [("Server", "cloudflare"), ("cf-ray", "8f1e2d3c4b5a6978-FRA"), ("Cache-Control", "private, max-age=0, no-store")]
+        if status != 200:
+            extra.append(("cf-mitigated", "challenge"))
+        return _head(status, HTML, len(body), extra, server=None) + body
+    if kind == "redesign":
+        body = redesigned(page.body)
+        return _head(page.status, HTML, len(body)) + body
     if kind == "sitemap-malformed":
         body = page.body[:len(page.body) * 2 // 3] + b"<url><loc>http://" + host.encode() + b"/<<broken&&</urlset"
         return _head(200, "application/xml; charset=utf-8", len(body)) + body
@@ -295,6 +313,32 @@ def huge_page(mb: int) -> bytes:
     head = b"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Huge</title></head><body><article>\n"
     count = (mb * 1024 * 1024 - len(head)) // len(paragraph) + 1
     return head + paragraph * count + b"</article></body></html>\n"
+
+
+def challenge_page(host: str, path: str) -> bytes:
+    """An interstitial of the kind Cloudflare serves a client it wants to check: a tiny page whose
+    script loads the challenge platform, with the options object and the challenge form."""
+    ray = "8f1e2d3c4b5a6978"
+    return f"""<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title>
+<meta http-equiv="Content-Type" content="text/html; charset=UTF-8"><meta name="robots" content="noindex,nofollow">
+<meta name="viewport" content="width=device-width,initial-scale=1"></head>
+<body><div class="main-wrapper" role="main"><div class="main-content"><h1 class="zone-name-title h1">{host}</h1>
+<p id="challenge-body-text" class="h2 spacer-bottom">Verifying you are human. This may take a few seconds.</p>
+<form id="challenge-form" action="{path}?__cf_chl_f_tk=abc" method="POST" enctype="application/x-www-form-urlencoded">
+<input type="hidden" name="md" value="x"></form>
+<noscript><div class="h2"><span id="challenge-error-text">Enable JavaScript and cookies to continue</span></div></noscript></div></div>
+<script>(function(){{window._cf_chl_opt={{cvId:'3',cZone:'{host}',cType:'managed',cRay:'{ray}'}};
+var a=document.createElement('script');a.src='/cdn-cgi/challenge-platform/h/b/orchestrate/chl_page/v1?ray={ray}';
+document.getElementsByTagName('head')[0].appendChild(a);}}());</script></body></html>""".encode()
+
+
+def redesigned(body: bytes) -> bytes:
+    """The page with every class and id renamed: the same text in markup no rule knows."""
+    def rename(match: re.Match) -> bytes:
+        names = match[3].split()
+        renamed = b" ".join(b"v2-" + bytes(str(zlib.crc32(name) % 100000), "ascii") for name in names)
+        return match[1] + match[2] + renamed + match[2]
+    return re.sub(rb'(\s(?:class|id)=)(["\'])([^"\']*)\2', rename, body)
 
 
 def malformed(body: bytes) -> bytes:

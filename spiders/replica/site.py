@@ -37,7 +37,7 @@ class Page:
     location: str | None = None
 
 
-_WP_PAGE = re.compile(r"^(?P<section>/.*/)page/(?P<page>\d+)/$")
+_WP_PAGE = re.compile(r"^(?P<section>/(?:.*/)?)page/(?P<page>\d+)/$")
 
 
 def _http_date(moment: datetime) -> str:
@@ -103,8 +103,7 @@ class Site:
         if outlet is None:
             return _text(502, f"replica: unknown host {host!r}\n")
         if host != outlet.host:
-            location = f"http://{outlet.host}{target}"
-            return Page(301, HTML, f'<html><body><a href="{location}">Moved Permanently</a></body></html>'.encode(), location=location)
+            return self._moved(f"http://{outlet.host}{target}")
         slug = outlet.slug
         with self._lock:  # catalogue building is not thread-safe; it is quick after the first call
             return self._route_outlet(slug, path, query)
@@ -121,57 +120,79 @@ class Site:
             return Page(200, "application/rss+xml; charset=utf-8", discovery.feed(replica, slug, full),
                         max((e.modified_at for e in live[:discovery.FEED_SIZE]), default=BASE_TIME))
         sitemaps = self._sitemaps[slug]
-        if path == sitemaps.index_path:
+        if path == sitemaps.index_path and not query:
             if site.single_sitemap:
-                return Page(200, "application/xml; charset=utf-8", discovery.urlset(replica, replica.live_entries(slug)), sitemaps.last_modified())
+                return Page(200, "application/xml; charset=utf-8",
+                            discovery.urlset(replica, slug, replica.live_entries(slug)), sitemaps.last_modified())
             return Page(200, "application/xml; charset=utf-8", sitemaps.index(), sitemaps.last_modified())
         child = sitemaps.child(full)
         if child is not None:
             return Page(200, "application/xml; charset=utf-8", child, sitemaps.last_modified(full))
-        if path == "/" and not query:
-            return self._listing(slug, "/", "Home", replica.live_entries(slug), 1)
+        if path in site.pages and not query:
+            return Page(200, HTML, site.site_page(replica, path, site.pages[path]).encode("utf-8"), BASE_TIME)
         listing = self._section_page(slug, path, query)
         if listing is not None:
             return listing
-        entry = replica.entry_for_path(slug, full)
+        # An article answers with any query (WordPress and the others ignore parameters they do
+        # not know: ?utm_source=…, ?doing_wp_cron=…).
+        entry = replica.entry_for_path(slug, full) or (replica.entry_for_path(slug, path) if query else None)
         if entry is not None:
             if entry.status == 410 and site.removed_to_home:
-                location = f"http://{outlet.host}/"
-                return Page(301, HTML, f'<html><body><a href="{location}">Moved Permanently</a></body></html>'.encode(), location=location)
+                return self._moved(f"http://{outlet.host}/")
             if entry.status == 410:
                 return Page(410, HTML, b"<html><head><title>410 Gone</title></head><body><h1>Gone</h1></body></html>", entry.modified_at)
             return Page(200, HTML, replica.render_article(replica.article(slug, entry.rank)), entry.modified_at)
+        current = site.current_path(full)
+        if current is not None and replica.entry_for_path(slug, current) is not None:
+            return self._moved(f"http://{outlet.host}{current}")  # an older URL form of a live article
         return Page(404, HTML, b"<html><head><title>404 Not Found</title></head><body><h1>Page not found</h1></body></html>")
 
+    @staticmethod
+    def _moved(location: str) -> Page:
+        return Page(301, HTML, f'<html><body><a href="{location}">Moved Permanently</a></body></html>'.encode(),
+                    location=location)
+
     def _section_page(self, slug: str, path: str, query: str) -> Page | None:
+        """Page N of a listing: the home page or a section (a section path may have a query)."""
         site = self.replica.sites[slug]
-        number = 1
-        match = _WP_PAGE.match(path) if site.wordpress_paging else None
+        full = path + (f"?{query}" if query else "")
+        base, number = full, 1
+        match = _WP_PAGE.match(path) if site.wordpress_paging and not query else None
         if match:
-            path, number = match["section"], int(match["page"])
-        elif query:
+            base, number = match["section"], int(match["page"])
+            if base not in site.sections and base.rstrip("/") in site.sections:
+                base = base.rstrip("/")
+        elif query and not site.wordpress_paging and full not in site.sections and base != "/":
             values = parse_qs(query).get("page")
-            if not values or not values[0].isdigit() or site.wordpress_paging:
+            if not values or not values[0].isdigit():
                 return None
-            number = int(values[0])
-        section = site.sections.get(path)
-        if section is None or number < 1:
+            rest = "&".join(part for part in query.split("&") if not part.startswith("page="))
+            base, number = path + (f"?{rest}" if rest else ""), int(values[0])
+        if base == "/" and (number == 1 or site.home_paged):
+            return self._listing(slug, "/", "Home", self.replica.live_entries(slug), number)
+        section = site.sections.get(base)
+        if section is None or number < 1 or (number > 1 and not site.paged):
             return None
-        key = (slug, path)
+        key = (slug, base)
         if key not in self._sections:
             self._sections[key] = [e for e in self.replica.live_entries(slug) if section.wanted(e)]
-        return self._listing(slug, path, section.heading, self._sections[key], number)
+        return self._listing(slug, base, section.heading, self._sections[key], number)
 
     def _listing(self, slug: str, path: str, heading: str, entries: list[Entry], number: int) -> Page:
         site = self.replica.sites[slug]
-        chunk = entries[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
+        size = site.page_size
+        chunk = entries[(number - 1) * size:number * size]
         if number > 1 and not chunk:
             return Page(404, HTML, b"<html><body><h1>Page not found</h1></body></html>")
-        has_next = path != "/" and number * PAGE_SIZE < len(entries)
+        paged = site.paged and (path != "/" or site.home_paged)
+        count = max(1, -(-len(entries) // size)) if paged else 1
+        has_next = number < count
         page = Listing(
             outlet=slug, heading=heading, path=site.page_path(path, number), entries=chunk,
             next_path=site.page_path(path, number + 1) if has_next else None,
             prev_path=site.page_path(path, number - 1) if number > 1 else None,
+            number=number, pages=tuple((n, site.page_path(path, n)) for n in range(1, count + 1)) if paged else (),
+            rel_next=site.rel_next,
         )
         return Page(200, HTML, site.listing(self.replica, page).encode("utf-8"), max((e.modified_at for e in chunk), default=BASE_TIME))
 

@@ -103,8 +103,13 @@ class Listing:
     entries: list[Entry]
     next_path: str | None
     prev_path: str | None
+    number: int = 1
+    pages: tuple[tuple[int, str], ...] = ()  # (number, path) of every page, when the listing is paged
+    rel_next: bool = True  # the site names the next page with rel=next (in <head> and on the pager)
 
     def head_links(self, replica: Replica) -> str:
+        if not self.rel_next:
+            return ""
         links = []
         if self.prev_path:
             links.append(f'<link rel="prev" href="{esc(href(replica, self.outlet, self.prev_path))}">')
@@ -112,7 +117,27 @@ class Listing:
             links.append(f'<link rel="next" href="{esc(href(replica, self.outlet, self.next_path))}">')
         return "\n".join(links)
 
+    def numbered_pager(self, replica: Replica, next_label: str = "Next »", prev_label: str = "« Previous") -> str:
+        """WordPress's numbered page links (``paginate_links``): no rel attribute, as the
+        evidence shows WordPress sections (Bootstrap's ul.pagination > li.page-item > a.page-link)."""
+        if len(self.pages) < 2:
+            return ""
+        link = lambda path: esc(href(replica, self.outlet, path))  # noqa: E731
+        items = []
+        if self.prev_path:
+            items.append(f'<li class="page-item"><a class="page-link" aria-label="{esc(prev_label)}" href="{link(self.prev_path)}">{esc(prev_label)}</a></li>')
+        for number, path in self.pages:
+            if number == self.number:
+                items.append(f'<li class="page-item active"><span class="page-link current">{number}</span></li>')
+            else:
+                items.append(f'<li class="page-item"><a class="page-link" href="{link(path)}">{number}</a></li>')
+        if self.next_path:
+            items.append(f'<li class="page-item"><a class="page-link" aria-label="{esc(next_label)}" href="{link(self.next_path)}">{esc(next_label)}</a></li>')
+        return f'<nav class="navigation pagination" role="navigation"><ul class="pagination">{"".join(items)}</ul></nav>'
+
     def pager(self, replica: Replica, older: str = "Older posts", newer: str = "Newer posts") -> str:
+        if not self.pages:
+            return ""
         parts = ['<nav class="pagination navigation">']
         if self.prev_path:
             parts.append(f'<a class="prev" rel="prev" href="{esc(href(replica, self.outlet, self.prev_path))}">{newer}</a>')

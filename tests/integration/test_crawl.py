@@ -89,28 +89,30 @@ def check_stats(run: CrawlRun, outlet: str) -> None:
 
 # -- a hand-written outlet ------------------------------------------------------
 
-HOST = "menafn.com"
+HOST = "www.globalresearch.ca"
+OUTLET = "globalresearch"
+THEME = "/theme/us-nato-war-agenda"
 
 
 def article(n: int) -> str:
-    return f"http://{HOST}/{1000000 + n}/Article-Number-{n}"
+    return f"http://{HOST}/article-number-{n}/{1000000 + n}"
 
 
 def news_url(n: int, published: str, lastmod: str) -> str:
     return (
         f"<url><loc>{article(n)}</loc><lastmod>{lastmod}</lastmod><news:news>"
-        f"<news:publication><news:name>MENAFN</news:name><news:language>en</news:language></news:publication>"
+        f"<news:publication><news:name>Global Research</news:name><news:language>en</news:language></news:publication>"
         f"<news:publication_date>{published}</news:publication_date><news:title>t</news:title>"
         f"</news:news></url>"
     )
 
 
 PAGES = {
-    "/robots.txt": "User-agent: *\nDisallow: /1000005/\n",
-    "/sitemap_news.xml": (
+    "/robots.txt": "User-agent: *\nDisallow: /article-number-5/\n",
+    "/sitemap.xml": (
         '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
         f"<sitemap><loc>http://{HOST}/sitemap-old.xml</loc><lastmod>2024-01-31</lastmod></sitemap>"
-        f"<sitemap><loc>https://www.{HOST}/sitemap-news-1.xml</loc><lastmod>2024-05-10</lastmod></sitemap>"
+        f"<sitemap><loc>https://globalresearch.ca/sitemap-news-1.xml</loc><lastmod>2024-05-10</lastmod></sitemap>"
         "</sitemapindex>"
     ),
     "/sitemap-news-1.xml": (
@@ -121,7 +123,7 @@ PAGES = {
         + news_url(3, "2024-05-08T08:00:00+00:00", "2024-05-08T08:00:00+00:00")
         # edited much later: its publication date, not lastmod, decides its rank
         + news_url(4, "2024-05-07T08:00:00+00:00", "2024-06-01T08:00:00+00:00")
-        + f"<url><loc>http://{HOST}/qn_news_politics</loc></url>"
+        + f"<url><loc>http://{HOST}{THEME}</loc></url>"
         + "</urlset>"
     ),
     "/sitemap-old.xml": (
@@ -130,27 +132,32 @@ PAGES = {
         f"<url><loc>{article(11)}</loc><lastmod>2024-01-01</lastmod></url>"
         "</urlset>"
     ),
-    "/rss/menafn_Politics.xml": (
-        '<?xml version="1.0"?><rss version="2.0"><channel><title>Politics</title>'
+    "/feed": (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Global Research</title>'
         f"<item><title>f</title><link>{article(5)}</link><pubDate>Wed, 08 May 2024 20:00:00 GMT</pubDate></item>"
-        # the same article as number 1, on the www host and with a tracking parameter
-        f"<item><title>dup</title><link>https://www.{HOST}/{1000001}/Article-Number-1?utm_source=rss</link>"
+        # the same article as number 1, on the bare host and with a tracking parameter
+        f"<item><title>dup</title><link>https://globalresearch.ca/article-number-1/{1000001}?utm_source=rss</link>"
         "<pubDate>Fri, 10 May 2024 08:00:00 GMT</pubDate></item>"
         "</channel></rss>"
     ),
-    "/qn_news_politics": (
-        '<html><head><link rel="next" href="/qn_news_politics?page=2"></head><body>'
-        f'<a href="{article(20)}">s</a><a href="/{1000021}/Article-Number-21">s</a><a href="/about">a</a>'
+    THEME: (
+        f'<html><head><link rel="next" href="{THEME}?page=2"></head><body>'
+        f'<a href="{article(20)}">s</a><a href="/article-number-21/{1000021}">s</a><a href="/about">a</a>'
         "</body></html>"
     ),
-    "/qn_news_politics?page=2": (
-        '<html><body><a href="/1000022/Article-Number-22">s</a>'
-        '<a rel="next" href="/qn_news_politics?page=3">next</a></body></html>'
+    f"{THEME}?page=2": (
+        f'<html><body><a href="/article-number-22/1000022">s</a>'
+        f'<a rel="next" href="{THEME}?page=3">next</a></body></html>'
     ),
     # nothing new here: pagination stops, page 4 is never requested
-    "/qn_news_politics?page=3": (
-        '<html><body><a href="/1000020/Article-Number-20">s</a>'
-        '<a rel="next" href="/qn_news_politics?page=4">next</a></body></html>'
+    f"{THEME}?page=3": (
+        f'<html><body><a href="/article-number-20/1000020">s</a>'
+        f'<a rel="next" href="{THEME}?page=4">next</a></body></html>'
+    ),
+    # the other section lists nothing the first one did not: its next page is not read
+    "/latest-news-and-top-stories": (
+        '<html><body><a href="/article-number-20/1000020">s</a>'
+        '<a class="page-link" href="/latest-news-and-top-stories/page/2/">2</a></body></html>'
     ),
 }
 ARTICLES = (1, 2, 3, 4, 5, 10, 11, 20, 21, 22)
@@ -170,11 +177,12 @@ class LocalOutlet(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         self.seen_urls.append(self.path)
         target = parts.path + (f"?{parts.query}" if parts.query else "")
-        body = PAGES.get(target) if parts.hostname in (HOST, f"www.{HOST}") else None
+        body = PAGES.get(target) if parts.hostname in (HOST, HOST.removeprefix("www.")) else None
         status = 200 if body is not None else 404
         data = (body or "not found").encode()
         self.send_response(status)
-        self.send_header("Content-Type", "application/xml" if target.endswith(".xml") else "text/html")
+        xml = target.endswith(".xml") or target == "/feed"
+        self.send_header("Content-Type", "application/xml" if xml else "text/html")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
@@ -187,7 +195,7 @@ def local_outlet() -> Iterator[dict[str, str]]:
     thread.start()
     yield {
         "http_proxy": f"http://127.0.0.1:{server.server_address[1]}",
-        "NEWSARCHIVE_BASE_URL_MENAFN": f"http://{HOST}",
+        "NEWSARCHIVE_BASE_URL_GLOBALRESEARCH": f"http://{HOST}",
     }
     server.shutdown()
     server.server_close()
@@ -200,7 +208,7 @@ def local_run(local_outlet: dict[str, str], tmp_path_factory: pytest.TempPathFac
     seen.write_text(canonical_url(article(2)) + "\n")
     LocalOutlet.seen_urls.clear()
     run = run_crawl(
-        local_outlet, "menafn", workdir, "--max-articles", "3", "--seen", str(seen), "--warc-max-bytes", "4000"
+        local_outlet, OUTLET, workdir, "--max-articles", "3", "--seen", str(seen), "--warc-max-bytes", "4000"
     )
     run.proxy_log = list(LocalOutlet.seen_urls)  # type: ignore[attr-defined]
     return run
@@ -209,31 +217,32 @@ def local_run(local_outlet: dict[str, str], tmp_path_factory: pytest.TempPathFac
 def test_local_crawl_fetches_the_newest_unseen_articles(local_run: CrawlRun) -> None:
     assert local_run.returncode == 0, local_run.stderr
     assert local_run.stderr == ""
-    articles = [url for url, _ in local_run.requests() if get_outlet("menafn").is_article(url)]
+    articles = [url for url, _ in local_run.requests() if get_outlet(OUTLET).is_article(url)]
     # chosen: 1 (May 10), 5 (May 8, 20:00, from the feed), 3 (May 8); 2 is seen, 4 was
     # only edited later; robots.txt forbids 5, so it is never sent
     assert sorted(articles) == sorted([article(1), article(3)])
     stats = local_run.stats
-    # 1, 2, 3, 4, 5, 10, 11 and the section's 20, 21, 22 (the www duplicate of 1 counts once)
+    # 1, 2, 3, 4, 5, 10, 11 and the section's 20, 21, 22 (the bare-host duplicate of 1 counts once)
     assert (stats["discovered"], stats["skipped_seen"], stats["article_requests"], stats["fetched"]) == (10, 1, 3, 2)
     assert stats["failed"] == [{"url": article(5), "reason": "Forbidden by robots.txt"}]
     assert len(local_run.warcs) > 1  # rotated at --warc-max-bytes
-    assert stats["requests"] == len(local_run.requests()) == 1 + 7 + 2
-    check_stats(local_run, "menafn")
+    assert stats["requests"] == len(local_run.requests()) == 1 + 8 + 2
+    check_stats(local_run, OUTLET)
     check_warcs(local_run)
 
 
 def test_local_crawl_discovery_follows_the_rules(local_run: CrawlRun) -> None:
     requested = [url for url, _ in local_run.requests()]
     assert requested[0] == f"http://{HOST}/robots.txt"
-    # the index's child on the www host over https is fetched from the configured base
+    # the index's child on the bare host over https is fetched from the configured base
     assert f"http://{HOST}/sitemap-news-1.xml" in requested
-    assert f"http://{HOST}/qn_news_politics?page=3" in requested
-    assert f"http://{HOST}/qn_news_politics?page=4" not in requested
+    assert f"http://{HOST}{THEME}?page=3" in requested
+    assert f"http://{HOST}{THEME}?page=4" not in requested
+    assert f"http://{HOST}/latest-news-and-top-stories/page/2/" not in requested
     assert all(urlsplit(url).scheme == "http" and urlsplit(url).hostname == HOST for url in requested)
-    assert not [url for url in local_run.proxy_log if "/1000005/" in url]  # type: ignore[attr-defined]
-    # robots.txt, 3 sitemaps, 1 feed, 3 section pages
-    assert local_run.stats["discovery_requests"] == 7
+    assert not [url for url in local_run.proxy_log if "/article-number-5/" in url]  # type: ignore[attr-defined]
+    # robots.txt, 3 sitemaps, 1 feed, 3 + 1 section pages
+    assert local_run.stats["discovery_requests"] == 8
 
 
 def test_local_crawl_user_agent_is_honest(local_run: CrawlRun) -> None:
@@ -248,12 +257,12 @@ def test_rerun_with_everything_seen_requests_no_article(
 ) -> None:
     seen = tmp_path / "seen.txt"
     seen.write_text("\n".join(canonical_url(article(n)) for n in ARTICLES) + "\n")
-    rerun = run_crawl(local_outlet, "menafn", tmp_path, "--max-articles", "3", "--seen", str(seen))
+    rerun = run_crawl(local_outlet, OUTLET, tmp_path, "--max-articles", "3", "--seen", str(seen))
     assert rerun.returncode == 0, rerun.stderr
-    assert [url for url, _ in rerun.requests() if get_outlet("menafn").is_article(url)] == []
+    assert [url for url, _ in rerun.requests() if get_outlet(OUTLET).is_article(url)] == []
     # the first section page brings nothing new, so page 2 (article 22) is not read
     assert (rerun.stats["discovered"], rerun.stats["skipped_seen"], rerun.stats["article_requests"]) == (9, 9, 0)
-    assert f"http://{HOST}/qn_news_politics?page=2" not in [url for url, _ in rerun.requests()]
+    assert f"http://{HOST}{THEME}?page=2" not in [url for url, _ in rerun.requests()]
 
 
 def free_port() -> int:

@@ -1,4 +1,20 @@
-"""Alwaght (English section) in the replica: a two-column ASP.NET layout with an "In Focus" glossary."""
+"""Alwaght (English section) in the replica: a two-column ASP.NET layout with an "In Focus" glossary.
+
+Discovery and URL forms follow the public evidence (``live-evidence.md``, Alwaght, and the research
+notes: the 2018 Arabic home page, code-index id 25272726988, and stored English article texts),
+not the outlet registry:
+
+- the RSS is ``/home/rss/<n>?lid=<language id>`` (the 2018 page links ``/home/rss/4`` and
+  ``/home/rss/4?lid=2`` for Arabic); the English language id is not attested: 1 here (a guess);
+- listings: the English home page ``/en/`` (the language switcher's link), regions
+  ``/en/Workgroup/<id>``, types ``/en/type/<id>`` and keywords ``/en/Keywords/<word>``; the ids are
+  the Arabic site's (``/ar/Workgroup/476`` West Asia, ``/ar/type/406`` News): the English ones are
+  not attested. Items ``h2.ItemLinksBox > a.LinkLinksBox``, a slider whose links are in
+  ``data-link``, and dossier boxes (``/en/NewsCase/<id>``, no articles). No paging is attested;
+- no sitemap (none seen); the English article markup is not attested (no English HTML was found):
+  the article page below is a model;
+- robots.txt: unverified (none seen).
+"""
 from __future__ import annotations
 
 import random
@@ -26,6 +42,8 @@ AW_IN_FOCUS = (
 AW_MAP = "Map of  Latest Battlefield Developments in Syria and Iraq on"
 AW_LABELS = ("Editor's Choice", "Most Viewed", "Day Week Month", "Related Content", "Tags :", "Name :", "Email :", "* Text :")
 
+FEED = "/home/rss/4?lid=1"  # the site's RSS form; lid=1 for English is a guess (see above)
+
 FURNITURE = (
     AW_HEADER, AW_MAP, *(definition for _, definition in AW_IN_FOCUS[:6]), *AW_LABELS,
 )
@@ -36,13 +54,14 @@ GALLERY = ("Courages Individiuals like Sinvar are on the Rise", "Aftermath of Fl
 def _frame_top(replica: Replica, title: str, head: str) -> str:
     link = lambda path: esc(href(replica, "alwaght", path))  # noqa: E731
     nav = "".join(f'<div class="ItemNavigation h100p tc inlineblock"><a class="LinkNavigation block h100p cFFF trans400" title="{label}" href="{link(path)}">{label}</a></div>'
-                  for label, path in (("Home", "/en/"), ("News", "/en/LatestNews"), ("Analysis", "/en/Analysis"),
-                                      ("Interview", "/en/Interview"), ("Special Reports", "/en/SpecialCases")))
+                  for label, path in (("Home", "/en/"), ("News", "/en/type/406"), ("West Asia", "/en/Workgroup/476"),
+                                      ("Africa", "/en/Workgroup/482"), ("Europe", "/en/Workgroup/477"),
+                                      ("Editor's choice", "/en/type/-3")))
     return f"""<!DOCTYPE html>
 <html lang="en" dir="ltr"><head><meta charset="utf-8"><title>{esc(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 {head}
-<link rel="alternate" type="application/rss+xml" href="{link('/en/rss')}">
+<link rel="alternate" type="application/rss+xml" title="Alwaght Rss News" href="{link(FEED)}">
 </head>
 <body class="ltr">
 <header class="MainHeader w100p"><div class="CenterContent m0a relative"><nav class="MainNavigation">{nav}</nav>
@@ -71,7 +90,7 @@ def _frame_bottom(replica: Replica) -> str:
     gallery = "".join(f'<li><a href="{link("/en/Gallery/" + str(i + 1))}">{esc(t)}</a></li>' for i, t in enumerate(GALLERY))
     return f"""<section class="Gallery"><h3>Gallery</h3><div class="Tabs"><span>Photo</span> <span>Film</span></div><ul>{gallery}</ul></section>
 </div></div>
-<footer class="MainFooter"><p>All rights reserved for Alwaght News Website 2014-2026</p><a href="{link('/en/rss')}">RSS</a></footer>
+<footer class="MainFooter"><p>All rights reserved for Alwaght News Website 2014-2026</p><a href="{link(FEED)}">RSS</a></footer>
 </body></html>"""
 
 
@@ -85,7 +104,7 @@ def article(replica: Replica, art: Article) -> str:
     kind = entry.section or "News"
     return _frame_top(replica, f"Alwaght | {entry.title}", head) + _narrow_column(replica) + f"""
 <div class="WideColumn fr"><article class="NewsContent" itemscope itemtype="http://schema.org/NewsArticle">
-<div class="NewsCategory"><a href="{link('/en/' + ('Analysis' if kind == 'Analysis' else 'LatestNews'))}">{esc(kind)}</a></div>
+<div class="NewsCategory"><a href="{link('/en/type/406')}">{esc(kind)}</a></div>
 <h1 class="NewsTitle" itemprop="headline">{esc(entry.title)}</h1>
 <div class="NewsDate"><time itemprop="datePublished" datetime="{local.isoformat()}">{local:%A} {local.day} {local:%B %Y}</time></div>
 <figure class="NewsImage"><img src="{link('/upload/news/' + str(entry.rank) + '.jpg')}" alt="{esc(entry.title)}"></figure>
@@ -99,12 +118,21 @@ def article(replica: Replica, art: Article) -> str:
 
 
 def listing(replica: Replica, page: Listing) -> str:
+    """A listing as the 2018 home page prints one: a slider with its links in data-link, the links
+    box (h2.ItemLinksBox > a.LinkLinksBox) and a dossier ("files") box."""
     link = lambda path: esc(href(replica, "alwaght", path))  # noqa: E731
-    items = "".join(f'<li class="NewsItem"><h2><a href="{link(e.path)}">{esc(e.title)}</a></h2><span class="NewsDate">{e.local_time():%A} {e.local_time().day} {e.local_time():%B %Y}</span></li>' for e in page.entries)
-    head = page.head_links(replica) + f'\n<link rel="canonical" href="https://alwaght.net{esc(page.path)}">'
+    slider = "".join(f'<div class="ItemTNIP"><a class="TitleTLBIP" href="javascript:void(0)" data-link="{esc(e.path)}">{esc(e.title)}</a></div>'
+                     for e in page.entries[:3])
+    items = "".join(f'<h2 class="ItemLinksBox"><a class="LinkLinksBox block trans400 dr bold lh2 textcut" href="{esc(e.path)}" title="{esc(e.title)}">{esc(e.title)}</a></h2>'
+                    for e in page.entries)
+    files = "".join(f'<figure class="FigureImageNews"><a href="{link("/en/NewsCase/" + str(n))}"><img class="js_lazy ImageNews" src="/Images/DefImage.jpg" data-src="/upload/logo/{n}.jpg"></a>'
+                    f'<figcaption><h4><a class="LinkLinksBox" href="{link("/en/NewsCase/" + str(n))}">{esc(t)}</a></h4><span class="SummaryTransparent">{esc(t)}</span></figcaption></figure>'
+                    for n, t in ((112, "Syria Crisis"), (97, "Yemen War")))
+    head = f'<link rel="canonical" href="https://alwaght.net{esc(page.path)}">'
     return _frame_top(replica, f"Alwaght | {page.heading}", head) + _narrow_column(replica) + f"""
-<div class="WideColumn fr"><h1 class="PageTitle">{esc(page.heading)}</h1><ul class="NewsList">{items}</ul>
-{page.pager(replica, 'Next', 'Previous')}</div>""" + _frame_bottom(replica)
+<div class="WideColumn fr"><h1 class="PageTitle">{esc(page.heading)}</h1><div class="js_NewerBox">{slider}</div>
+<section class="DataBox LinksBox">{items}</section>
+<section class="DataBox FilesDataBox">{files}</section></div>""" + _frame_bottom(replica)
 
 
 class Alwaght(OutletSite):
@@ -116,12 +144,13 @@ class Alwaght(OutletSite):
     title_salt = 53
     seed_ranks = (1,)
     robots_disallow = ("/en/Search", "/Handlers/", "/ar/Search")
-    feeds = ("/en/rss",)
-    sitemap_index = "/sitemap.xml"
+    feeds = (FEED,)
     sections = {
-        "/en/Analysis": Section("Analysis", lambda e: e.section == "Analysis"),
-        "/en/LatestNews": Section("Latest News"),
+        "/en/": Section("Alwaght"),
+        "/en/type/406": Section("News", lambda e: e.section != "Analysis"),
+        "/en/Workgroup/476": Section("West Asia", lambda e: e.rank % 2 == 0),
     }
+    paged = False
     server = "Microsoft-IIS/10.0"
     gzip = False  # its server does not compress
     furniture = FURNITURE
@@ -134,9 +163,6 @@ class Alwaght(OutletSite):
 
     def generated_body(self, paragraphs: list[str]) -> list[str]:
         return ["Alwaght- " + paragraphs[0], *paragraphs[1:]]  # the site's own opening, part of the text
-
-    def sitemap_child_path(self, year: int, month: int) -> str:
-        return f"/sitemap-en-{year}-{month:02d}.xml"
 
     def article(self, replica: Replica, art: Article) -> str:
         return article(replica, art)

@@ -2,6 +2,21 @@
 
 The theme's words come from the site (``Theme.words``), so the French edition
 (``spiders.replica.outlets.mondialisation``) prints the same pages in French.
+
+Discovery and URL forms follow the public evidence (``live-evidence.md`` and the research
+notes on Global Research, cited by code-index id), not the outlet registry:
+
+- feed ``/feed`` (confirmed, ids 53113069140, 55612212749); its links carry ``?utm_source=…``
+  (GR links with a ``utm_source`` query: id 69690147777; that the feed adds it: unverified);
+- listings ``/theme/us-nato-war-agenda`` (ids 52521545869, 36738034392) and
+  ``/latest-news-and-top-stories`` (id 69690147777), items ``div.article`` with ``strong.title > a``,
+  paged as ``<listing>/page/N/`` with numbered links and no ``rel=next`` (none is attested);
+  the home page pages as ``/page/N/`` (stored pages ``globalresearch.ca/page/156?…``);
+- article URLs ``/<slug>/<post id>``; the oldest posts have short ids (``…/6405``, id 45547090407);
+- ``/sitemap.xml``: unverified (no sitemap was seen). The replica serves a monthly index with
+  lastmod, every month since 2005; the months before 2008 list old posts with short ids (the
+  replica does not serve those pages: it holds only the newest articles).
+- robots.txt: unverified (none seen); the replica's is a plausible WordPress one.
 """
 from __future__ import annotations
 
@@ -11,7 +26,8 @@ from zoneinfo import ZoneInfo
 
 from spiders.replica import furniture
 from spiders.replica.catalogue import Article, Replica, unit
-from spiders.replica.outlet import EntryDraft, OutletSite, Section
+from spiders.replica import bodies
+from spiders.replica.outlet import EntryDraft, OutletSite, Section, SitemapUrl, month_end
 from spiders.replica.outlets.southfront import SF_APPEALS
 from spiders.replica.templates import Listing, esc, head_meta, href, json_ld, neighbours, paragraphs_html, slugify
 
@@ -91,6 +107,10 @@ class Theme(OutletSite):
     robots_disallow = ("/wp-admin/", "/search", "/?s=", "/members/account/")
     feeds = ("/feed",)
     sitemap_index = "/sitemap.xml"
+    # WordPress paging: /page/N/ links, no rel=next (ids 36738034392, 52521545869 page themes so)
+    wordpress_paging = True
+    rel_next = False
+    home_paged = True
     words: dict = WORDS
     themes: tuple[str, ...] = GR_THEMES
     reports: tuple[str, ...] = GR_REPORTS
@@ -124,6 +144,10 @@ class Theme(OutletSite):
 
     def listing(self, replica: Replica, page: Listing) -> str:
         return listing(replica, page)
+
+    def listing_link(self, path: str, position: int) -> str:
+        """An article's link on a listing page, as the site prints it."""
+        return path
 
 
 def _frame_top(replica: Replica, outlet: str, title: str, head: str, body_class: str) -> str:
@@ -235,16 +259,18 @@ def listing(replica: Replica, page: Listing) -> str:
     theme = replica.sites[outlet]
     w = theme.words
     items = []
-    for entry in page.entries:
+    for position, entry in enumerate(page.entries):
         local = entry.local_time()
-        items.append(f"""<article class="post type-post"><h2 class="entry-title"><a href="{esc(href(replica, outlet, entry.path))}" rel="bookmark">{esc(entry.title)}</a></h2>
-<div class="meta"><span class="author">{esc(', '.join(entry.authors))}</span>, <time datetime="{local.isoformat()}">{theme.dateline(local)}</time></div></article>""")
+        # listing items: div.article with strong.title > a (ids 52521545869, 36738034392)
+        link = esc(href(replica, outlet, theme.listing_link(entry.path, position)))
+        items.append(f"""<div class="article"><strong class="title"><a href="{link}">{esc(entry.title)}</a></strong>
+<div class="meta"><span class="author">{esc(', '.join(entry.authors))}</span>, <time datetime="{local.isoformat()}">{theme.dateline(local)}</time></div></div>""")
     head = page.head_links(replica) + f'\n<link rel="canonical" href="https://{replica.outlets[outlet].host}{esc(page.path)}">'
     title = f"{page.heading} | {replica.outlets[outlet].name}"
     return _frame_top(replica, outlet, title, head, "archive") + f"""
 <main id="main" class="site-main"><h1 class="page-title">{esc(page.heading)}</h1>
 {''.join(items)}
-{page.pager(replica, w['older'], w['newer'])}
+{page.numbered_pager(replica, w['older'], w['newer'])}
 </main>""" + _frame_bottom(replica, outlet, "")
 
 
@@ -258,9 +284,29 @@ class GlobalResearch(Theme):
     robots_allow = ("/wp-admin/admin-ajax.php",)
     sections = {
         "/theme/us-nato-war-agenda": Section("US NATO War Agenda", lambda e: "US NATO War Agenda" in e.tags),
-        "/region/middle-east": Section("Middle East & North Africa", lambda e: e.section == "Middle East & North Africa"),
+        "/latest-news-and-top-stories": Section("Latest News and Top Stories"),
     }
+    sitemap_since = (2005, 1)
     furniture = FURNITURE
+
+    def sitemap_children(self, live):
+        # Newest month first, as WordPress news-sitemap plugins list them (unverified for GR).
+        return dict(reversed(list(super().sitemap_children(live).items())))
+
+    def archive_urls(self, year: int, month: int) -> tuple[SitemapUrl, ...]:
+        """Two old posts of a month before 2008, with the short ids of the first WordPress posts."""
+        if year >= 2008:
+            return ()
+        first = 1000 + ((year - 2005) * 12 + month - 1) * 240  # about 8,600 posts by 2007 (a model)
+        urls = []
+        for k in range(2):
+            title, _, _ = bodies.title_for(first * 3 + k, "en")
+            moment = datetime(year, month, min(3 + 11 * k, month_end(year, month)), 9, tzinfo=self.zone)
+            urls.append(SitemapUrl(f"/{slugify(title)}/{first + 17 * k}", moment))
+        return tuple(urls)
+
+    def feed_link(self, path: str) -> str:
+        return f"{path}?utm_source=rss&utm_medium=rss&utm_campaign={path.strip('/').split('/')[0]}"
 
     def describe(self, draft: EntryDraft, replica: Replica, rank: int, rng: random.Random) -> None:
         super().describe(draft, replica, rank, rng)

@@ -1,9 +1,16 @@
-"""Mondialisation.ca in the replica: Global Research's WordPress theme, in French."""
+"""Mondialisation.ca in the replica: Global Research's WordPress theme, in French.
+
+Public evidence about this site is its feed (``/feed``, id 26120901061) and one stored article
+URL, linked as ``…/5442868?doing_wp_cron=1743001027.05…`` (WP-Cron's parameter on a real link):
+the home page here links its newest articles that way now and then. Everything else follows
+Global Research by analogy (unverified): the home page paged as ``/page/N/`` without rel=next,
+``/sitemap.xml``, robots.txt. The French theme and region listings are attested nowhere, so the
+replica serves none.
+"""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from spiders.replica.outlet import Section
 from spiders.replica.outlets.globalresearch import Theme
 from spiders.replica.templates import french_date
 
@@ -72,10 +79,7 @@ class Mondialisation(Theme):
     section_labels = ("Moyen-Orient et Afrique du Nord", "Russie et CEI", "États-Unis", "Europe", "Asie", "Amérique latine et Caraïbe")
     title_salt = 23
     tag_pool = GR_THEMES_FR
-    sections = {
-        "/theme/agenda-de-guerre-usa-otan": Section("Agenda de guerre USA-OTAN", lambda e: "Agenda de guerre USA-OTAN" in e.tags),
-        "/region/moyen-orient-afrique-du-nord": Section("Moyen-Orient et Afrique du Nord", lambda e: e.section == "Moyen-Orient et Afrique du Nord"),
-    }
+    sections: dict = {}
     words = WORDS
     themes = GR_THEMES_FR
     reports = GR_REPORTS_FR
@@ -87,6 +91,12 @@ class Mondialisation(Theme):
 
     def donation(self, appeal: str) -> str:
         return DONATION
+
+    def listing_link(self, path: str, position: int) -> str:
+        # WP-Cron runs on visits and leaves its parameter on links (the stored real URL above).
+        if position % 4 == 1:
+            return f"{path}?doing_wp_cron={1_764_000_000 + position}.0571639537811279296875"
+        return path
 
 
 SITE = Mondialisation()

@@ -3,6 +3,22 @@
 Its furniture: the donation appeals closing every article (they travel with the copies
 others republish), the social prompts, photo credits in captions, "more on the topic"
 lists inside the text.
+
+Discovery and URL forms follow the public evidence (``live-evidence.md``, the research notes on
+South Front: the 2018 home page, code-index id 25566078714, and a .press scraper, id 56201492022),
+not the outlet registry:
+
+- feed ``/feed/`` (confirmed: the 2018 page's rel=alternate link, ids 12780205513, 52298597856);
+- the section ``/category/all-articles/`` paged as ``/category/all-articles/page/N/`` with
+  Bootstrap page links and a "Next »" control (``a.page-link[aria-label="Next »"]``), no rel=next;
+  items ``div.title > a`` (.press scraper);
+- the WordPress pages of the 2018 menu (``/about-southfront/``, ``/fair-use-notice/``, …), linked
+  from every page: their URLs look like posts;
+- a Yoast sitemap index ``/sitemap_index.xml`` (unverified: Yoast is in use, no sitemap was seen)
+  listing ``post-sitemap*.xml`` (oldest posts first) and ``page-sitemap.xml`` (those pages), as
+  Yoast lays them out; every page carries Yoast's JSON-LD, and the theme types even the home page
+  NewsArticle (2018 page);
+- robots.txt: unverified (none seen).
 """
 from __future__ import annotations
 
@@ -11,7 +27,7 @@ from datetime import datetime, timedelta
 
 from spiders.replica import furniture
 from spiders.replica.catalogue import BASE_TIME, Article, Replica
-from spiders.replica.outlet import EntryDraft, OutletSite, Section
+from spiders.replica.outlet import EntryDraft, OutletSite, Section, SitemapUrl
 from spiders.replica.templates import Listing, esc, head_meta, href, json_ld, neighbours, paragraphs_html, slugify
 
 YOAST_PAGE = 1000  # its Yoast sitemaps hold this many posts each, oldest first
@@ -50,6 +66,13 @@ FURNITURE = (
     "| © SANA",
 )
 
+# The WordPress pages of the 2018 menu (ul#menu-sf-menu), which Yoast's page-sitemap.xml lists.
+WORDPRESS_PAGES = {
+    "/about-southfront/": "About SouthFront", "/fair-use-notice/": "Fair Use Notice",
+    "/submit-your-story/": "Submit your story", "/southfront-solutions/": "SouthFront Solutions",
+    "/our-front/": "Our Front", "/volunteers/": "Volunteers", "/donate/": "Donate", "/contact/": "Contact",
+}
+
 CAPTIONS = ("Russian warplanes", "Illustrative image", "Syrian Arab Army troops", "Click to see the full-size image",
             "Turkish military convoy", "Map of the area", "Military vehicles near the front line")
 
@@ -60,7 +83,7 @@ def _frame_top(replica: Replica, title: str, head: str, body_class: str) -> str:
     menu = "".join(f'<li class="menu-item"><a href="{link(path)}">{label}</a></li>' for label, path in (
         ("FRONT PAGE", "/"), ("Military Report", "/category/all-articles/products/military-report/"),
         ("Foreign Policy Diary", "/category/all-articles/products/foreign-policy-diary/"),
-        ("All articles", "/category/all-articles/"), ("Donate", "/donate/"), ("Contact", "/contacts/")))
+        ("All articles", "/category/all-articles/"), *((title, path) for path, title in WORDPRESS_PAGES.items())))
     return f"""<!DOCTYPE html>
 <html lang="en-US"><head><meta charset="UTF-8"><title>{esc(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -135,12 +158,27 @@ def _sidebar(replica: Replica, entries) -> str:
 def listing(replica: Replica, page: Listing) -> str:
     items = []
     for entry in page.entries:
-        items.append(f"""<li class="post-item"><div class="post-info"><div class="entry-meta"><span class="date">{entry.local_time():%d.%m.%Y}</span></div>
-<div class="title"><h3><a href="{esc(href(replica, 'southfront', entry.path))}">{esc(entry.title)}</a></h3></div></div></li>""")
+        # items: div.title > a (the .press scraper, id 56201492022); dates DD.MM.YYYY (2018 page)
+        items.append(f"""<div class="col-sm-4 post-item"><div class="entry-meta"><span class="date">{entry.local_time():%d.%m.%Y}</span></div>
+<div class="title"><a href="{esc(href(replica, 'southfront', entry.path))}">{esc(entry.title)}</a></div></div>""")
     head = page.head_links(replica) + f'\n<link rel="canonical" href="https://southfront.press{esc(page.path)}">'
     return _frame_top(replica, f"{page.heading} | SouthFront", head, "archive category") + f"""
-<div id="content"><h1 class="page-title">{esc(page.heading)}</h1><ul class="post-list">{''.join(items)}</ul>
-{page.pager(replica)}</div>""" + _frame_bottom(replica, "")
+<div id="content"><h1 class="page-title">{esc(page.heading)}</h1><div class="row post-list">{''.join(items)}</div>
+{page.numbered_pager(replica)}</div>""" + _frame_bottom(replica, "")
+
+
+def site_page(replica: Replica, path: str, title: str) -> str:
+    """A WordPress page (About, Fair Use Notice, …): the theme's JSON-LD calls it a NewsArticle too."""
+    url = f"https://southfront.press{path}"
+    ld = ('<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle",'
+          f'"headline":"{esc(title)}","datePublished":"2014-05-08 10:12:48","articleBody":"",'
+          f'"mainEntityOfPage":"{url}"}}</script>')
+    head = f'<link rel="canonical" href="{esc(url)}">\n<meta property="og:type" content="article">\n{ld}'
+    text = (f"<p>{esc(title)}: SouthFront is a public analytical project maintained by an international team of "
+            "experts and volunteers. This page tells readers who we are and how to reach us.</p>")
+    return _frame_top(replica, f"{title} | SouthFront", head, "page-template-default page") + f"""
+<div id="content"><article class="page type-page status-publish hentry"><header class="entry-header"><h1 class="entry-title">{esc(title)}</h1></header>
+<div class="entry-content">{text}</div></article></div>""" + _frame_bottom(replica, "")
 
 
 class SouthFront(OutletSite):
@@ -155,6 +193,9 @@ class SouthFront(OutletSite):
     sitemap_index = "/sitemap_index.xml"
     sections = {"/category/all-articles/": Section("All articles")}
     wordpress_paging = True
+    rel_next = False
+    home_paged = True
+    pages = WORDPRESS_PAGES
     furniture = FURNITURE
 
     def path(self, number: int, title: str, published: datetime) -> str:
@@ -165,8 +206,16 @@ class SouthFront(OutletSite):
 
     def sitemap_children(self, live):
         oldest_first = live[::-1]
-        return {("/post-sitemap.xml" if start == 0 else f"/post-sitemap{start // YOAST_PAGE + 1}.xml"):
+        children: dict[str, list] = {
+            ("/post-sitemap.xml" if start == 0 else f"/post-sitemap{start // YOAST_PAGE + 1}.xml"):
                 oldest_first[start:start + YOAST_PAGE] for start in range(0, len(oldest_first), YOAST_PAGE)}
+        # Yoast lists the site's pages in a sitemap of their own.
+        children["/page-sitemap.xml"] = [SitemapUrl(path, datetime(2018, 3, 1, tzinfo=BASE_TIME.tzinfo))
+                                         for path in WORDPRESS_PAGES]
+        return children
+
+    def site_page(self, replica: Replica, path: str, title: str) -> str:
+        return site_page(replica, path, title)
 
     def article(self, replica: Replica, art: Article) -> str:
         return article(replica, art)

@@ -1,17 +1,37 @@
 """Sputnik International in the replica, modelled on its 2017-2020 article markup (b-article__lead / b-article__text).
 
 Its own cadence (an article every 35 minutes), Moscow time, date-first URLs with a long
-numeric id, chunked transfer coding, monthly article sitemaps named by date range.
+numeric id, chunked transfer coding.
+
+Discovery and URL forms follow the public evidence (``live-evidence.md``, Sputnik), not the
+outlet registry:
+
+- the feed ``/export/rss2/archive/index.xml`` (confirmed: ids 55186203083, 69519007233, 53520403993);
+- ``/sitemap_article_index.xml``: an index of monthly ``sitemap_article.xml?date_start=…&date_end=…``
+  children from 2004 on, **oldest first** (id 53520403993; a scraper re-sorts them itself). It gives
+  **no lastmod** here: whether the real one does is not shown, and this is the hard case;
+- months before the CMS change (about Sep 2021) list articles in the **old URL forms**:
+  ``/<rubric>/<yyyymmdd><id>-<slug>/`` (2017-2021: ``/columnists/201911181077343476-…/``,
+  ``/world/202010091080714377-…/``, ``/videoclub/202108271083718277-…``) and
+  ``/<rubric>/<yyyymmdd>/<id>/<slug>.html`` (2016: ``/news/20160512/1039528652/…``, id 41931069648),
+  an upper-case slug now and then (``/news/201905141074980145-US-Law-…``). That the real index lists
+  old months in old forms, and that the site serves those articles under the new form, is
+  unverified; the replica holds only the newest articles and does not serve archive pages;
+- sections ``/world/`` and ``/military/`` (one scraper's start URLs, id 63329897790): page 1 only,
+  Sputnik loads more by script (no paged URL is attested);
+- robots.txt: unverified (none seen).
 """
 from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta, timezone
 
-from spiders.replica import words
+import re
+
+from spiders.replica import bodies, words
 from spiders.replica import furniture  # furniture hook
 from spiders.replica.catalogue import BASE_TIME, Article, Replica
-from spiders.replica.outlet import EntryDraft, OutletSite, Section, month_end
+from spiders.replica.outlet import EntryDraft, OutletSite, Section, SitemapUrl, month_end
 from spiders.replica.templates import Listing, esc, head_meta, href, json_ld, neighbours, slugify
 
 MOSCOW = timezone(timedelta(hours=3), "MSK")
@@ -145,10 +165,28 @@ def article(replica: Replica, art: Article) -> str:
 def listing(replica: Replica, page: Listing) -> str:
     link = lambda path: esc(href(replica, "sputnik", path))  # noqa: E731
     items = "".join(f"""<li class="b-plainlist__item"><span class="b-plainlist__date">{e.local_time():%H:%M %d.%m.%Y}</span><h2 class="b-plainlist__title"><a href="{link(e.path)}">{esc(e.title)}</a></h2></li>""" for e in page.entries)
-    head = page.head_links(replica) + f'\n<link rel="canonical" href="https://sputnikglobe.com{esc(page.path)}">'
+    head = f'<link rel="canonical" href="https://sputnikglobe.com{esc(page.path)}">'
+    # No paged URL: "More" loads the next items by script.
     return _frame_top(replica, f"{page.heading} - Sputnik International", head) + f"""
 <div class="l-main m-oh"><div class="l-wrap m-clear"><div class="l-maincolumn"><h1 class="b-rubric__title">{esc(page.heading)}</h1><ul class="b-plainlist__list">{items}</ul>
-{page.pager(replica, 'More', 'Newer')}</div>""" + _frame_bottom(replica, [])
+<div class="list-more" data-href="/services/list/more/" data-page="2">More</div></div>""" + _frame_bottom(replica, [])
+
+
+# The URL form changed with the CMS, between Aug 2021 (last old form seen) and Oct 2021 (first new one).
+NEW_URL_FORM_SINCE = (2021, 9)
+SLASHED_FORM_UNTIL = (2017, 1)  # /<rubric>/<yyyymmdd>/<id>/<slug>.html: seen in 2016 (its end is a guess)
+OLD_RUBRICS = ("world", "columnists", "military", "news", "videoclub", "analysis", "russia", "middleeast")
+_OLD_FORMS = (
+    re.compile(r"(?:/amp)?/[A-Za-z][\w-]*/(\d{8})(\d{6,})-([^/?]+?)/?"),
+    re.compile(r"(?:/amp)?/[A-Za-z][\w-]*/(\d{8})/(\d{6,})/([^/?]+?)\.html"),
+)
+
+
+def old_form(rubric: str, moment: datetime, number: int, slug: str) -> str:
+    """An article's path in the form sputniknews.com printed on ``moment``."""
+    if (moment.year, moment.month) < SLASHED_FORM_UNTIL:
+        return f"/{rubric}/{moment:%Y%m%d}/{number}/{slug}.html"
+    return f"/{rubric}/{moment:%Y%m%d}{number}-{slug}/"
 
 
 class Sputnik(OutletSite):
@@ -166,10 +204,13 @@ class Sputnik(OutletSite):
     feeds = ("/export/rss2/archive/index.xml",)
     sitemap_index = "/sitemap_article_index.xml"
     news_sitemap = True
+    index_lastmod = False
+    sitemap_since = (2004, 1)
     sections = {
         "/world/": Section("World", lambda e: e.section != "Military"),
         "/military/": Section("Military", lambda e: e.section == "Military"),
     }
+    paged = False  # "load more" by script
     chunked = True
     furniture = FURNITURE
 
@@ -181,6 +222,33 @@ class Sputnik(OutletSite):
 
     def sitemap_child_path(self, year: int, month: int) -> str:
         return f"/sitemap_article.xml?date_start={year}{month:02d}01&date_end={year}{month:02d}{month_end(year, month):02d}"
+
+    def archive_urls(self, year: int, month: int) -> tuple[SitemapUrl, ...]:
+        """Two articles of a month before the CMS change, in the URL form of their time."""
+        if (year, month) >= NEW_URL_FORM_SINCE:
+            return ()
+        months = (year - 2004) * 12 + month - 1
+        urls = []
+        for k in range(2):
+            title, _, _ = bodies.title_for(months * 7 + k + 11, "en")
+            slug = slugify(title)
+            if k and months % 5 == 0:
+                slug = slugify(title, keep_case=True)  # /news/201905141074980145-US-Law-…
+            moment = datetime(year, month, min(2 + 13 * k, month_end(year, month)), 10, 40, tzinfo=self.zone)
+            number = 1_000_000_000 + months * 400_000 + 1_237 * k
+            rubric = OLD_RUBRICS[(months + k) % len(OLD_RUBRICS)]
+            current = f"/{moment:%Y%m%d}/{slug.lower()}-{number}.html"
+            urls.append(SitemapUrl(old_form(rubric, moment, number, slug), moment, current))
+        return tuple(urls)
+
+    def current_path(self, path: str) -> str | None:
+        target = path.split("?", 1)[0]
+        for form in _OLD_FORMS:
+            match = form.fullmatch(target)
+            if match:
+                day, number, slug = match.groups()
+                return f"/{day}/{slug.lower()}-{number}.html"
+        return None
 
     def article(self, replica: Replica, art: Article) -> str:
         return article(replica, art)
