@@ -11,10 +11,10 @@ import argparse
 import os
 import sys
 
-from flows.cli import archivist, furniture, history, runs, schedule
+from flows.cli import archivist, furniture, history, runs, schedule, web
 from flows.cli.errors import CliError
 
-COMMAND_MODULES = (runs, archivist, history, schedule, furniture)
+COMMAND_MODULES = (runs, archivist, history, schedule, furniture, web)
 
 
 def build_parser() -> argparse.ArgumentParser:
