@@ -290,14 +290,18 @@ class SearchIndex:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
+        if self.read_only:
+            raise SearchIndexError(f"the search index {self.path} is open read-only")
         try:
             self._db.execute("BEGIN IMMEDIATE")
-            yield self._db
-        except BaseException:
-            self._db.rollback()
-            raise
-        else:
+            try:
+                yield self._db
+            except BaseException:
+                self._db.rollback()
+                raise
             self._db.commit()
+        except sqlite3.Error as exc:
+            raise SearchIndexError(f"cannot update the search index {self.path}: {exc}") from None
 
     # -- updating ------------------------------------------------------------------------
 
@@ -308,6 +312,8 @@ class SearchIndex:
         """Index every ``articles/`` object of ``store`` (or of ``keys``) not indexed yet."""
         from storage.store import StoreError
 
+        if self.read_only:
+            raise SearchIndexError(f"the search index {self.path} is open read-only")
         started = time.perf_counter()
         result = UpdateResult()
         done = self.indexed_files()
