@@ -17,6 +17,7 @@ import re
 import shutil
 import tempfile
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -54,6 +55,7 @@ _WARC_KEY = re.compile(r"^warc/[a-z][a-z0-9_]{1,31}/\d{4}/\d{2}/\d{2}/[A-Za-z0-9
 _RANGE = re.compile(r"^bytes=(\d+)-(\d*)$")
 _CHUNK = 1024 * 1024
 RECORD_FILES_CACHED = 16
+LANGUAGES_TTL = 60.0
 
 
 @dataclass
@@ -160,6 +162,7 @@ class WebApp:
         self.records = RecordCache(store)
         self.manifests = Manifests(store)
         self._local = threading.local()
+        self._languages: tuple[float, list[str]] | None = None
 
     # -- plumbing ------------------------------------------------------------------------
 
@@ -169,6 +172,13 @@ class WebApp:
         if index is None:
             index = self._local.index = SearchIndex(self.settings.index_path, read_only=True)
         return index
+
+    def languages(self) -> list[str]:
+        """The languages of the indexed articles, for the filter (looked up once a minute)."""
+        cached = self._languages
+        if cached is None or time.monotonic() - cached[0] > LANGUAGES_TTL:
+            cached = self._languages = (time.monotonic(), self.index().languages())
+        return cached[1]
 
     def page(self, request: Request, name: str, context: dict, status: int = 200) -> Response:
         base = {"store_uri": self.store.uri, "outlets": SLUGS, "replay_origin": self.settings.replay_origin}
@@ -212,12 +222,13 @@ class WebApp:
         searched = bool(text.strip()) or filters.active()
         index = self.index()
         results = index.search(text, filters, page) if searched else None
+        stats = None if searched else index.stats()  # a count over every article: only on the start page
         form = {"q": text, "outlet": outlet or "", "from": params.get("from", ""), "to": params.get("to", ""),
                 "language": language or "", "versions": "1" if filters.has_versions else "",
                 "syndicated": "1" if filters.in_cluster else ""}
         return self.page(request, "search.html", {
-            "results": results, "form": form, "problems": problems, "languages": index.languages(),
-            "stats": index.stats()})
+            "results": results, "form": form, "problems": problems, "languages": self.languages(),
+            "stats": stats})
 
     # -- an article ----------------------------------------------------------------------
 

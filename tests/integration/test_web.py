@@ -300,3 +300,30 @@ def test_unknown_pages_and_articles_get_a_clear_error_page(web, page):
     assert response.status == 404 and "not in the archive" in page.inner_text("main")
     response = page.goto(f"{base}/outlets/..%2F..%2Fetc")
     assert response.status == 404
+
+
+def test_an_s3_store_is_searched_and_replayed_through_the_apps_range_endpoint(store, runs, wayback, s3_prefix,
+                                                                               tmp_path):
+    from storage.s3 import S3Store
+
+    bucket = S3Store.from_uri(s3_prefix)
+    for path in sorted(store.rglob("*")):
+        key = path.relative_to(store).as_posix()
+        if path.is_file() and not any(part.startswith(".") for part in key.split("/")):
+            bucket.put_file(key, path)
+    url, before, after = _edited(runs)
+    removed = next(p for p in before.body.split("\n\n") if p not in after.body.split("\n\n"))
+    process, base, replay, log = start_web(s3_prefix, tmp_path, wayback, None, "--index", str(tmp_path / "s.sqlite"))
+    try:
+        with _NO_PROXY.open(f"{base}/?q={quote(chr(34) + _phrase(removed) + chr(34))}", timeout=30) as response:
+            assert response.status == 200 and "0 results" in response.read().decode()  # v1's words: replaced
+        with _NO_PROXY.open(f"{base}/?q={quote(after.title)}", timeout=30) as response:
+            assert quote(url, safe="") in response.read().decode()
+        with _NO_PROXY.open(f"{base}/replay?url={quote(url, safe='')}&at=2026-11-21T00:00", timeout=30) as response:
+            frame = re.search(r'<iframe id="replay-frame"[^>]* src="([^"]+)"', response.read().decode()).group(1)
+        assert frame.startswith(replay + "/archive/20261120")
+        with _NO_PROXY.open(frame.replace("&amp;", "&"), timeout=60) as response:
+            page = " ".join(response.read().decode().split())
+        assert _phrase(removed) in page and after.title in page
+    finally:
+        stop_process(process, timeout=15)
