@@ -27,6 +27,17 @@ def _port(text: str) -> int:
     return int(text)
 
 
+def _origin(text: str) -> str:
+    """An origin (scheme, host, port) for the Content-Security-Policy and the frame."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") \
+            or parts.query or any(c in text for c in " ;,'\""):
+        raise argparse.ArgumentTypeError(f"not an origin such as https://replay.example.org: {text!r}")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def _check_host(host: str) -> str:
     if host in _WILDCARD or host == "localhost":
         return host
@@ -104,7 +115,7 @@ def cmd_web(args: argparse.Namespace) -> int:
             replay = PywbReplay(wayback, host or "127.0.0.1", replay_port,
                                 cdx_url=f"{_internal(host, args.port)}/_replay/cdx",
                                 archive_paths=archive_paths).start()
-            replay_origin = f"http://{_url_host(host)}:{replay_port}"
+            replay_origin = args.replay_url.rstrip("/") if args.replay_url else f"http://{_url_host(host)}:{replay_port}"
         except (ReplayUnavailable, OSError) as exc:
             replay_note = str(exc)
             _say(f"replay is off: {exc}")
@@ -112,7 +123,8 @@ def cmd_web(args: argparse.Namespace) -> int:
     settings = WebSettings(store_uri=args.store, index_path=index_path, replay_origin=replay_origin,
                            replay_note=replay_note, allowed_hosts=_allowed_hosts(host),
                            prefect=PrefectLinks.from_env())
-    app = create_app(settings, store)
+    # pywb stops with the server (uvicorn ends the process by the signal it caught, once shut down).
+    app = create_app(settings, store, on_shutdown=[replay.stop] if replay else [])
     if host not in ("127.0.0.1", "localhost", "::1"):
         _say(f"listening on {host}: the app has no login; anyone who reaches this address can read the archive")
     _say(f"{base}/" + (f" (replay on {replay_origin})" if replay_origin else ""))
@@ -140,6 +152,9 @@ def add_commands(subparsers) -> None:
     web.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     web.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"the app's port (default: {DEFAULT_PORT})")
     web.add_argument("--replay-port", type=_port, default=None, help="pywb's port (default: the app's port + 1)")
+    web.add_argument("--replay-url", type=_origin, default=None, metavar="URL",
+                     help="pywb's address as browsers reach it, e.g. behind a reverse proxy "
+                          "(default: http://HOST:REPLAY-PORT)")
     web.add_argument("--rebuild-index", action="store_true",
                      help="rebuild the search index from the store's article records before serving")
     web.add_argument("--index", default=None, metavar="PATH",

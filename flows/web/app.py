@@ -181,7 +181,7 @@ class WebApp:
         return cached[1]
 
     def page(self, request: Request, name: str, context: dict, status: int = 200) -> Response:
-        base = {"store_uri": self.store.uri, "outlets": SLUGS, "replay_origin": self.settings.replay_origin}
+        base = {"store_uri": self.settings.store_uri, "outlets": SLUGS, "replay_origin": self.settings.replay_origin}
         return self.templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
 
     def error(self, request: Request, status: int, title: str, message: str) -> Response:
@@ -469,8 +469,21 @@ def _local_input(timestamp: str | None) -> str:
     return f"{timestamp[0:4]}-{timestamp[4:6]}-{timestamp[6:8]}T{timestamp[8:10]}:{timestamp[10:12]}"
 
 
-def create_app(settings: WebSettings, store: Store) -> Starlette:
+def create_app(settings: WebSettings, store: Store, on_shutdown: list | None = None) -> Starlette:
+    """The ASGI app; ``on_shutdown`` callables run when the server stops (before it exits)."""
+    from contextlib import asynccontextmanager
+
+    from starlette.concurrency import run_in_threadpool
+
     web = WebApp(settings, store)
+
+    @asynccontextmanager
+    async def lifespan(_app):
+        try:
+            yield
+        finally:
+            for stop in on_shutdown or []:
+                await run_in_threadpool(stop)
 
     async def not_found(request: Request, exc: HTTPException) -> Response:
         titles = {404: "Not found", 405: "Not allowed"}
@@ -490,6 +503,6 @@ def create_app(settings: WebSettings, store: Store) -> Starlette:
         routes=web.routes(),
         middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)],
         exception_handlers={HTTPException: not_found, StoreError: unreadable, SearchIndexError: unreadable,
-                            Exception: failed})
+                            Exception: failed}, lifespan=lifespan)
     app.state.web = web
     return SecurityHeaders(app, settings.replay_origin)

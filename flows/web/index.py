@@ -89,10 +89,10 @@ CREATE TABLE IF NOT EXISTS versions (
     PRIMARY KEY (canonical_url, version)
 );
 -- Syndication, as the records say it: each link stored both ways, and which member
--- each copy's record names as the original.
+-- each clustered record names as the original (itself, when it names none).
 CREATE TABLE IF NOT EXISTS cluster_links (a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY KEY (a, b));
 CREATE TABLE IF NOT EXISTS original_claims (
-    copy TEXT NOT NULL, original TEXT NOT NULL, fetched_at TEXT, PRIMARY KEY (copy, original));
+    member TEXT NOT NULL, original TEXT NOT NULL, fetched_at TEXT, PRIMARY KEY (member, original));
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
     title, text, tokenize = 'unicode61 remove_diacritics 2');
 """
@@ -376,9 +376,10 @@ class SearchIndex:
             if other and other != url:
                 db.executemany("INSERT OR IGNORE INTO cluster_links VALUES (?, ?)", [(url, other), (other, url)])
                 db.execute("UPDATE articles SET in_cluster = 1 WHERE canonical_url IN (?, ?)", (url, other))
-        if r.get("original_url") and r["original_url"] != url:
+        if r.get("cluster_id"):
+            # A record in a cluster names its original, or names none when it is the original itself.
             db.execute("INSERT OR REPLACE INTO original_claims VALUES (?, ?, ?)",
-                       (url, r["original_url"], r.get("fetched_at")))
+                       (url, r.get("original_url") or url, r.get("fetched_at")))
         meta = {
             "url": r.get("url") or url, "outlet": r["outlet"], "title": r.get("title"),
             "authors": json.dumps(list(r.get("authors") or []), ensure_ascii=False),
@@ -510,8 +511,8 @@ class SearchIndex:
         """The article's syndication cluster (itself included), or [] when it is in none.
 
         A cluster is the connected group of the links the records carry; its
-        original is the one the members' records name as ``original_url`` (the
-        newest record's word wins), else none is marked.
+        original is the one the members' records name (a clustered record without
+        ``original_url`` names itself; the newest record's word wins).
         """
         members = [row[0] for row in self._db.execute(
             "WITH RECURSIVE linked(url) AS (SELECT ? UNION SELECT b FROM cluster_links JOIN linked ON a = url) "
@@ -523,7 +524,7 @@ class SearchIndex:
             f"SELECT canonical_url, outlet, title, published FROM articles WHERE canonical_url IN ({marks})",  # noqa: S608
             members)}
         named = self._db.execute(
-            f"SELECT original FROM original_claims WHERE copy IN ({marks}) "  # noqa: S608
+            f"SELECT original FROM original_claims WHERE member IN ({marks}) "  # noqa: S608
             "ORDER BY fetched_at DESC LIMIT 1", members).fetchone()
         original = named[0] if named else None
         return [ClusterMember(url, known[url]["outlet"] if url in known else None,

@@ -85,7 +85,7 @@ class PywbReplay:
             self._process = subprocess.Popen(
                 [str(self.wayback), "-p", str(self.port), "-b", self.host], cwd=work, stdout=log,
                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
-                env={**os.environ, "PYWB_CONFIG_FILE": str(work / "config.yaml")})
+                env={**os.environ, "PYWB_CONFIG_FILE": str(work / "config.yaml")}, preexec_fn=_die_with_parent)
         finally:
             log.close()
         self._wait(work / "wayback.log")
@@ -118,6 +118,17 @@ class PywbReplay:
 def frame_path(timestamp: str, url: str) -> str:
     """The path of a capture's replay in pywb (``mp_``: the page as rewritten, without pywb's banner)."""
     return f"/{COLLECTION}/{timestamp}mp_/{quote(url, safe=':/?&=%#;,+@!$*()~')}"
+
+
+def _die_with_parent() -> None:
+    """In the child: the kernel ends pywb when the app's process ends, however it ends (Linux)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: the app's shutdown still stops it
 
 
 def _connect_host(host: str) -> str:

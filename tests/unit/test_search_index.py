@@ -121,6 +121,14 @@ def test_a_cluster_lists_every_member_and_marks_the_original(store, index):
     assert index.cluster(B) == []
 
 
+def test_an_original_archived_after_its_copy_names_itself(store, index):
+    # The copy came first and matched nothing; the original matched it and is its own original.
+    put(store, MENAFN, [record(C, "Pipeline talks resumed.", outlet="menafn")])
+    put(store, DAY, [record(A, "Pipeline talks resumed.", cluster_id=C, original_url=None)])
+    index.update(store)
+    assert [(m.canonical_url, m.is_original) for m in index.cluster(C)] == [(C, False), (A, True)]
+
+
 def test_the_title_weighs_more_than_the_text(store, index):
     put(store, DAY, [record(A, "Talks. " + "Nothing else happened. " * 5 + "Kerch was mentioned once.",
                             title="Weather report"),
