@@ -2,7 +2,7 @@
 
 Prints a table, writes the same figures as JSON to ``bench/results/<timestamp>.json``
 and ends with one line that scripts read:
-``bench: e2e_ratio=X fetch_vs_bound=Y noop_fraction=Z rss_mb_1k=A rss_mb_10k=B get_median_ms=C``
+``bench: e2e_ratio=X fetch_vs_bound=Y noop_fraction=Z rss_mb_1k=A rss_mb_10k=B get_median_ms=C search_p95_ms=D``
 
 Archive sizes are totals over the six outlets (the replica serves a sixth of
 them per outlet); 6,000 is 1,000 per outlet. ``noop_fraction`` in the last line
@@ -26,9 +26,9 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 SCALES = {
     "full": {"e2e": (1_000, 6_000, 10_000), "fetch_per_outlet": 200, "latency_ms": 100, "cpu_pages": 1_000,
-             "captures": 100_000, "near_dup": (10_000, 100_000)},
+             "captures": 100_000, "near_dup": (10_000, 100_000), "search": 100_000},
     "small": {"e2e": (300, 1_000), "fetch_per_outlet": 50, "latency_ms": 100, "cpu_pages": 300,
-              "captures": 10_000, "near_dup": (1_000, 10_000)},
+              "captures": 10_000, "near_dup": (1_000, 10_000), "search": 10_000},
 }
 
 
@@ -37,7 +37,7 @@ def _log(message: str) -> None:
 
 
 def run(scale: str) -> dict:
-    from bench import e2e, fetch, near_dup, retrieval
+    from bench import e2e, fetch, near_dup, retrieval, search
     from tests.servers.postgres import PostgresServer
 
     plan = SCALES[scale]
@@ -62,6 +62,8 @@ def run(scale: str) -> dict:
     for size in plan["near_dup"]:
         _log(f"near-duplicate index at {size} documents")
         results["near_dup"]["sizes"].append(near_dup.measure(size))
+    _log(f"search over {plan['search']} articles")
+    results["search"] = search.measure(plan["search"])
     results["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     return results
 
@@ -70,7 +72,8 @@ def summary_line(results: dict) -> str:
     small, large = results["e2e"][0], results["e2e"][-1]
     return (f"bench: e2e_ratio={large['e2e_ratio']:.2f} fetch_vs_bound={results['fetch']['ratio']:.2f} "
             f"noop_fraction={max(e['noop_fraction'] for e in results['e2e']):.3f} rss_mb_1k={small['full']['rss_mb']:.0f} "
-            f"rss_mb_10k={large['full']['rss_mb']:.0f} get_median_ms={results['get']['local']['median_ms']:.2f}")
+            f"rss_mb_10k={large['full']['rss_mb']:.0f} get_median_ms={results['get']['local']['median_ms']:.2f} "
+            f"search_p95_ms={results['search']['http']['p95_ms']:.1f}")
 
 
 def table(results: dict) -> str:
@@ -114,6 +117,14 @@ def table(results: dict) -> str:
         rows.append((f"6. near-dup index, {s['documents']} docs", f"insert {s['insert_ms']:.2f} ms, "
                      f"query {s['query_ms']:.2f} ms", f"signature {nd['signature_ms']:.2f} ms/article",
                      "-", "info"))
+    q = results["search"]
+    rows.append((f"7. search, {q['articles']} articles", f"median {q['http']['median_ms']:.1f} ms, "
+                 f"p95 {q['http']['p95_ms']:.1f} ms (page)", f"LIKE scan median {q['baseline_like_scan']['median_ms']:.0f} ms",
+                 f"{q['baseline_like_scan']['median_ms'] / q['http']['median_ms']:.0f}x",
+                 "median < 100 ms, p95 < 300 ms"))
+    rows.append(("   search index per 10,000 articles", f"build {q['build_s_per_10k']:.1f} s, "
+                 f"{q['index_mb_per_10k']:.0f} MB", f"index call alone: median {q['index']['median_ms']:.1f} ms, "
+                 f"p95 {q['index']['p95_ms']:.1f} ms", "-", "info"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))

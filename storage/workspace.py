@@ -3,7 +3,9 @@
 A local store keeps its working files in a hidden ``.newsarchive`` directory
 beside the layout; an S3 store keeps them under ``$NEWSARCHIVE_HOME`` (default
 ``./.newsarchive``), one directory per bucket and prefix. The spool and the
-state database live there, so a rerun finds what a crashed run left.
+state database live there, so a rerun finds what a crashed run left. The
+search index of the web app lives beside the state: it is derived from the
+store's article records and can always be rebuilt from them.
 """
 from __future__ import annotations
 
@@ -24,6 +26,11 @@ class Workspace:
     @property
     def state_db(self) -> Path:
         return self.root / "state.sqlite"
+
+    @property
+    def search_db(self) -> Path:
+        """The full-text search index (SQLite FTS5) over the store's article records."""
+        return self.root / "search.sqlite"
 
     @property
     def pending(self) -> Path:

@@ -11,40 +11,26 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import zlib
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from flows.cli.checks import iso_day
 from flows.cli.errors import EXIT_FAILED, CliError
 
 _TIMESTAMP = re.compile(r"^\d{4}(\d{2}){0,5}$")
 _TIMESTAMP_FLOOR = "00000101000000"  # pads a partial timestamp to its earliest moment
-# A request record is a few hundred bytes; one read of this size after its response finds it.
-_REQUEST_PROBE = 8192
 
 
 # -- arguments ---------------------------------------------------------------
 
 def url_variants(url: str) -> list[str]:
     """The URL as given, its canonical form, and both with http and https."""
-    from spiders.urls import canonical_url
+    from flows.exports.capture import url_variants as variants
 
-    given = url.strip()
-    if "://" not in given:
-        given = "https://" + given
-    parts = urlsplit(given)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise CliError(f"not an http(s) URL: {url!r}")
-    variants: list[str] = []
-    for form in (given, canonical_url(given)):
-        split = urlsplit(form)
-        for scheme in ("http", "https"):
-            candidate = urlunsplit((scheme, *split[1:]))
-            if candidate not in variants:
-                variants.append(candidate)
-    return variants
+    try:
+        return variants(url)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
 
 
 def parse_timestamp(text: str) -> datetime:
@@ -99,6 +85,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 # -- get -----------------------------------------------------------------------
 
 def cmd_get(args: argparse.Namespace) -> int:
+    from flows.exports.capture import warc_records_of
     from storage.retrieval import closest_capture, retrieve
     from storage.store import StoreError
 
@@ -124,65 +111,6 @@ def cmd_get(args: argparse.Namespace) -> int:
     sys.stdout.buffer.write(retrieved.payload)
     sys.stdout.buffer.flush()
     return 0
-
-
-def warc_records_of(store, retrieved) -> list[bytes]:
-    """The capture's records as gzip members, oldest first: for a revisit, its original
-    response comes first; each response or revisit is followed by its request record
-    when the crawler wrote one right after it."""
-    pairs = [(retrieved.capture, retrieved.records[0])]
-    if retrieved.original is not retrieved.capture and len(retrieved.records) > 1:
-        pairs.insert(0, (retrieved.original, retrieved.records[1]))
-    members: list[bytes] = []
-    for capture, record in pairs:
-        members.append(record)
-        request = _request_after(store, capture, record)
-        if request:
-            members.append(request)
-    return members
-
-
-def _request_after(store, capture, record: bytes) -> bytes | None:
-    """The request record written right after ``record`` and concurrent to it, if any."""
-    from storage.store import StoreError
-
-    start = capture.offset + capture.length
-    try:
-        following = store.get_range(capture.warc_key, start, _REQUEST_PROBE)
-    except StoreError:
-        # Near the end of the file: read exactly what is left.
-        info = store.head(capture.warc_key)
-        if info is None or info.size <= start:
-            return None
-        following = store.get_range(capture.warc_key, start, min(info.size - start, _REQUEST_PROBE))
-    member = _first_gzip_member(following)
-    if member is None:
-        return None
-    request_headers, record_headers = _warc_headers(member), _warc_headers(record)
-    if (request_headers.get("warc-type") == "request"
-            and request_headers.get("warc-concurrent-to") == record_headers.get("warc-record-id")):
-        return member
-    return None
-
-
-def _first_gzip_member(data: bytes) -> bytes | None:
-    inflater = zlib.decompressobj(wbits=31)
-    try:
-        inflater.decompress(data)
-    except zlib.error:
-        return None
-    if not inflater.eof:
-        return None
-    return data[: len(data) - len(inflater.unused_data)]
-
-
-def _warc_headers(member: bytes) -> dict[str, str]:
-    head = zlib.decompressobj(wbits=31).decompress(member, 65536).split(b"\r\n\r\n", 1)[0]
-    headers = {}
-    for line in head.decode("utf-8", "replace").split("\r\n")[1:]:
-        name, _, value = line.partition(":")
-        headers[name.strip().lower()] = value.strip()
-    return headers
 
 
 # -- export-wacz ---------------------------------------------------------------

@@ -12,10 +12,10 @@ import argparse
 import os
 import sys
 
-from flows.cli import archivist, furniture, history, probe, runs, schedule
+from flows.cli import archivist, furniture, history, probe, runs, schedule, web
 from flows.cli.errors import CliError
 
-COMMAND_MODULES = (runs, archivist, history, schedule, furniture, probe)
+COMMAND_MODULES = (runs, archivist, history, schedule, furniture, probe, web)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -149,3 +149,28 @@ def _create(warcs: list[Path], pages: Path, output: Path, *, title: str, descrip
     if status != 0 or not output.is_file():
         last = chatter.getvalue().strip().splitlines()[-1:] or ["no output"]
         raise ExportError(f"wacz create failed: {last[0]}")
+
+
+def export_records_wacz(members: list[bytes], pages: list[dict], output: Path, *, title: str,
+                        description: str) -> Path:
+    """Write ``output`` (a WACZ) holding the given WARC records (gzip members, in order)
+    as one WARC file, with ``pages`` (url, ts, title) as its page list.
+
+    This packages a few captures (one article's), where :func:`export_wacz`
+    packages whole WARC files.
+    """
+    output = Path(output)
+    with tempfile.TemporaryDirectory(prefix=".wacz-export-", dir=output.parent) as tmp:
+        work = Path(tmp)
+        warc_path = work / "captures.warc.gz"
+        with open(warc_path, "wb") as out:
+            for member in members:
+                out.write(member)
+        header = {"format": PAGES_FORMAT, "id": "pages", "title": title}
+        pages_path = work / "pages.jsonl"
+        pages_path.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in [header, *pages]),
+                              encoding="utf-8")
+        partial = work / f"out-{secrets.token_hex(4)}.wacz"
+        _create([warc_path], pages_path, partial, title=title, description=description)
+        os.replace(partial, output)
+    return output

@@ -23,6 +23,7 @@ from flows.pipeline.outcome import OutletOutcome
 from flows.pipeline.outlet import OutletRun, iso, recover, state_location, utc_now
 from flows.pipeline.steps import PlainSteps
 from flows.records.article import RECORD_VERSION
+from flows.web.index import update_after_run
 from spiders.outlets import SLUGS
 from storage import layout
 from storage.factory import open_store
@@ -110,6 +111,8 @@ def archive_run(request: RunRequest, steps: PlainSteps,
         write_run_parquet(target, [manifest])  # the days this run wrote records for
     except StoreError as exc:
         manifest["error"] = str(exc)
+    else:
+        update_after_run(workspace.search_db, target, manifest)  # the web app's search index
     shutil.rmtree(workspace.run_dir(run_id), ignore_errors=True)
     steps.run_finished(manifest)
     return manifest
