@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 from spiders.outlet import Outlet
 from spiders.outlets import SLUGS, get_outlet
 from spiders.replica import bodies
-from spiders.replica.redesign import redesign
 from spiders.replica.outlet import EntryDraft, OutletSite, outlet_site
+from spiders.replica.redesign import redesign
 
 BASE_TIME = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
 EPOCH_LENGTH = timedelta(days=1)  # new articles of epoch k appear during day k after BASE_TIME
@@ -130,7 +130,10 @@ class Replica:
     def render_article(self, article: Article) -> bytes:
         page = self.sites[article.entry.outlet].article(self, article).encode("utf-8")
         if self.redesigned(article.entry.outlet):
-            page = redesign(page, article.paragraphs)
+            older = [self.entry(article.entry.outlet, article.entry.rank + k) for k in range(1, 4)]
+            teasers = [self.article(e.outlet, e.rank).paragraphs[0] for e in older
+                       if e.rank < self.articles_per_outlet and e.status == 200]
+            page = redesign(page, article.paragraphs, teasers)
         return page
 
     def redesigned(self, outlet: str) -> bool:

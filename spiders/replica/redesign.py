@@ -3,7 +3,9 @@
 From the redesign's epoch on, an outlet's pages keep their text but change the way
 real redesigns do: every ``class`` and ``id`` token of the markup is renamed (a new
 theme with new CSS names, so selectors written for the old markup find nothing), and
-the article text gets a new box of furniture (a newsletter prompt) in its middle. The
+the article text gets new furniture: a newsletter prompt in its middle, and a "more
+stories" box of other articles' opening paragraphs at its end, inside the text's own
+container, where a reader of the whole page cannot tell it from the article. The
 rename is a fixed function of the token (``renamed``), so a test can write the rules
 version a developer would write after reading the new markup.
 """
@@ -14,6 +16,7 @@ from html import escape
 
 PREFIX = "nx-"  # the new theme's class and id names start with it
 PROMO_CLASS = "nx-inline-signup"
+MORE_CLASS = "nx-story-more"
 PROMO_TEXT = ("Get the day's reporting in your inbox every evening: join more than 40,000 readers of our "
               "briefing, free, and unsubscribe at any time.")
 
@@ -31,14 +34,22 @@ def _rename(match: re.Match) -> bytes:
     return match.group(1) + b'="' + " ".join(renamed(t) for t in tokens).encode() + b'"'
 
 
-def redesign(html: bytes, paragraphs: tuple[str, ...] | list[str] = ()) -> bytes:
-    """The page in the new theme: tokens renamed, and the signup box inside the article text,
-    after its second paragraph (``paragraphs``: the article's text, to find it)."""
+def _after(page: bytes, paragraph: str) -> int | None:
+    """The position just after the ``<p>`` holding ``paragraph``, if the page has it."""
+    found = page.find(escape(paragraph, quote=True).encode())
+    end = _PARAGRAPH_END.search(page, found) if found >= 0 else None
+    return end.end() if end is not None else None
+
+
+def redesign(html: bytes, paragraphs: tuple[str, ...] | list[str] = (), teasers: list[str] = ()) -> bytes:
+    """The page in the new theme: tokens renamed, the signup box after the article's second
+    paragraph, and ``teasers`` (other articles' openings) after its last (``paragraphs``: the
+    article's text, to find them)."""
     page = _ATTRIBUTE.sub(_rename, html)
-    if len(paragraphs) >= 3:
-        found = page.find(escape(paragraphs[1], quote=True).encode())
-        end = _PARAGRAPH_END.search(page, found) if found >= 0 else None
-        if end is not None:
-            box = f'<div class="{PROMO_CLASS}"><p>{PROMO_TEXT}</p></div>'.encode()
-            page = page[:end.end()] + box + page[end.end():]
+    if teasers and paragraphs and (at := _after(page, paragraphs[-1])) is not None:
+        box = f'<div class="{MORE_CLASS}">' + "".join(f"<p>{escape(t)}</p>" for t in teasers) + "</div>"
+        page = page[:at] + box.encode() + page[at:]
+    if len(paragraphs) >= 3 and (at := _after(page, paragraphs[1])) is not None:
+        box = f'<div class="{PROMO_CLASS}"><p>{PROMO_TEXT}</p></div>'.encode()
+        page = page[:at] + box + page[at:]
     return page

@@ -20,6 +20,7 @@ from datetime import timedelta
 from http.server import ThreadingHTTPServer
 
 import pytest
+from prefect.logging.handlers import APILogWorker
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
 import spiders.outlets as registry
@@ -28,7 +29,7 @@ from flows.health.drift import BASELINE, DEGRADED, HEALTHY
 from flows.pipeline.reextract import ReextractRequest, reextract
 from flows.records.jsonl import read_records
 from spiders.replica.catalogue import BASE_TIME, EPOCH_LENGTH
-from spiders.replica.redesign import PROMO_TEXT, renamed
+from spiders.replica.redesign import MORE_CLASS, PROMO_CLASS, PROMO_TEXT, renamed
 from storage.state import StateStore
 from storage.workspace import workspace_for
 from tests.quality.metric import score
@@ -57,7 +58,8 @@ def _fixed_rules(outlet):
     new = dataclasses.replace(
         current, valid_from=REDESIGN_DAY, valid_until=None,
         body_xpath=_new_theme(current.body_xpath) if current.body_xpath else None,
-        prune_xpaths=tuple(_new_theme(x) for x in current.prune_xpaths) + ('//*[contains(@class, "nx-inline-signup")]',),
+        prune_xpaths=tuple(_new_theme(x) for x in current.prune_xpaths)
+        + (f'//*[contains(@class, "{PROMO_CLASS}") or contains(@class, "{MORE_CLASS}")]',),
         title_xpaths=tuple(_new_theme(x) for x in current.title_xpaths),
         author_xpaths=tuple(_new_theme(x) for x in current.author_xpaths),
         tag_xpaths=tuple(_new_theme(x) for x in current.tag_xpaths),
@@ -84,9 +86,10 @@ def _run_day(epoch: int, store, server, max_articles: int = PER_EPOCH):
     with running_replica(PER_EPOCH * 2, epoch=epoch, new_per_epoch=PER_EPOCH,
                          redesigns={OUTLET: REDESIGN_EPOCH}) as replica, \
             temporary_settings(updates={PREFECT_API_URL: server.api_url}):
-        state = archive(outlets=[OUTLET], max_articles=max_articles, store=str(store), replica=replica.proxy_url,
+        state = archive(outlets=[OUTLET], max_articles=max_articles, store=store.name, replica=replica.proxy_url,
                         delay=0, revisit_after_days=[], now=BASE_TIME + epoch * EPOCH_LENGTH + timedelta(hours=1),
                         return_state=True)
+        APILogWorker.drain_all(timeout=10)  # the run's log lines reach the server before it may stop
     return state, state.result(raise_on_failure=False), replica.catalogue
 
 
@@ -98,6 +101,7 @@ def _health(store):
 def test_a_redesign_is_detected_alerted_repaired_from_the_warcs_and_the_next_run_is_healthy(
         prefect_server, alerts, tmp_path, monkeypatch):
     monkeypatch.setenv("NEWSARCHIVE_EXTRACT_WORKERS", "1")
+    monkeypatch.chdir(tmp_path)  # the store is ./archive, as an operator's would be
     server = prefect_server.server
     store = tmp_path / "archive"
 
@@ -113,6 +117,8 @@ def test_a_redesign_is_detected_alerted_repaired_from_the_warcs_and_the_next_run
     assert state.is_failed() and outcome["new"] == PER_EPOCH and outcome["health"]["verdict"] == DEGRADED
     finding = f"container matched 0% of {PER_EPOCH} pages, baseline 100%"
     assert finding in outcome["degraded"] and finding in state.message
+    # (the whole page's reader keeps the new theme's "more stories" box: the text grew)
+    assert outcome["health"]["signals"]["words_median"] > outcome["health"]["baseline"]["words_median"]
     run_id = str(state.state_details.flow_run_id)
     [details] = [a for a in server.artifacts(run_id) if a["key"] == "archive-run-details"]
     assert "## Extraction health" in details["data"] and finding in details["data"]
