@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -16,21 +17,28 @@ CONFIG_HELP = "settings (TOML) overriding the shipped flows/settings.toml (defau
 
 def archive(outlets: list[str], store: str, max_articles: int, replica: str | None, delay: float | None,
             state: str | None = None, verbose: bool = False, since: date | None = None) -> dict:
-    """Run the archive flow with a progress bar; its manifest, or a CliError."""
-    prefect_settings.set_defaults(verbose)
-    from flows.archive import archive as archive_flow
+    """Run the archive pipeline with a progress bar; its manifest, or a CliError.
+
+    With a Prefect API configured, the run is the ``newsarchive`` flow, reported to that
+    server. Without one, the same pipeline runs as plain functions in this process:
+    no temporary Prefect server, and Prefect is not even imported.
+    """
     from flows.cli.summary import ProgressBar
     from flows.pipeline import progress
+    from flows.pipeline.run import RunRequest
     from storage.state import StateError
     from storage.store import StoreError
 
+    request = RunRequest(outlets=outlets, max_articles=max_articles, store=store, replica=replica, delay=delay,
+                         state=state, since=since)
     bar = ProgressBar()
     previous = progress.install(bar)
     try:
-        with bar, prefect_settings.run_settings():
-            final = archive_flow(outlets=outlets, max_articles=max_articles, store=store, replica=replica,
-                                 delay=delay, state=state, since=since, return_state=True)
-        result = final.result(raise_on_failure=False)
+        with bar:
+            if prefect_settings.api_url():
+                result = _run_flow(request, verbose)
+            else:
+                result = _run_plain(request, verbose)
     finally:
         progress.install(previous)
     if isinstance(result, (StoreError, StateError)):
@@ -38,6 +46,52 @@ def archive(outlets: list[str], store: str, max_articles: int, replica: str | No
     if isinstance(result, BaseException):
         raise CliError(f"the run failed: {type(result).__name__}: {result}", EXIT_FAILED)
     return result
+
+
+def _run_flow(request, verbose: bool) -> dict | BaseException:
+    """The run as the Prefect flow: its manifest, or the exception that failed it."""
+    prefect_settings.set_defaults(verbose)
+    from flows.archive import archive as archive_flow
+
+    with prefect_settings.run_settings():
+        final = archive_flow(outlets=request.outlets, max_articles=request.max_articles, store=request.store,
+                             replica=request.replica, delay=request.delay, state=request.state,
+                             since=request.since, return_state=True)
+    return final.result(raise_on_failure=False)
+
+
+def _run_plain(request, verbose: bool) -> dict | BaseException:
+    """The run as plain functions, outlets in threads, as the flow runs them: its manifest,
+    or the exception that failed it. Log lines go to stderr with ``--verbose`` only."""
+    from flows.pipeline.outlet import OutletRun, archive_outlet
+    from flows.pipeline.run import archive_run
+    from flows.pipeline.steps import PlainSteps
+
+    _log_to_console(verbose)
+    steps = PlainSteps(logging.getLogger("newsarchive"))
+
+    def run_outlet(run: OutletRun) -> dict | str:
+        try:
+            return archive_outlet(run, steps).counts()
+        except Exception as exc:  # as a failed subflow: this outlet fails, the others go on
+            steps.logger.exception("%s failed", run.outlet)
+            return str(exc) or type(exc).__name__
+
+    try:
+        return archive_run(request, steps, run_outlet)
+    except Exception as exc:
+        return exc
+
+
+def _log_to_console(verbose: bool) -> None:
+    """What Prefect's console handler shows for a flow run: INFO and up with ``--verbose``,
+    else nothing (the CLI prints its own summary and one line per error)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s.%(msecs)03d | %(levelname)-7s | %(name)s - %(message)s",
+                                           datefmt="%H:%M:%S"))
+    handler.setLevel(logging.INFO if verbose else logging.CRITICAL)
+    logging.getLogger().addHandler(handler)
+    logging.getLogger("newsarchive").setLevel(logging.INFO)
 
 
 def report(manifest: dict) -> int:
