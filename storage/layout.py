@@ -105,10 +105,16 @@ def merged_index_manifests_prefix() -> str:
     return f"{MERGED_INDEX_PREFIX}manifests/"
 
 
+def merged_index_head_key() -> str:
+    """``cdxj/_merged/head.json``: a copy of the newest manifest, where lookups read it in one request."""
+    return f"{MERGED_INDEX_PREFIX}head.json"
+
+
 def merged_index_segment_key(name: str, suffix: str) -> str:
-    """``cdxj/_merged/segments/<name>.cdxj`` (sorted lines) or ``.idx`` (its block index)."""
+    """``cdxj/_merged/segments/<name>.cdxj.gz`` (sorted lines in gzip members, one per block),
+    or, as written by earlier versions, ``.cdxj`` (plain sorted lines) and ``.idx`` (its block index)."""
     _check(_FILE, name, "segment name")
-    if suffix not in (".cdxj", ".idx"):
+    if suffix not in (".cdxj.gz", ".cdxj", ".idx"):
         raise BadKeyPart(f"invalid segment suffix: {suffix!r}")
     return f"{MERGED_INDEX_PREFIX}segments/{name}{suffix}"
 

@@ -67,7 +67,7 @@ class Retrieved:
     records: tuple[bytes, ...]  # raw gzip members: the capture's record, then its original's if a revisit
 
 
-# One index reader per store object, so block indexes are read once per process.
+# One index reader per store object, so block indexes of earlier versions' segments are read once.
 _indexes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 

@@ -1,6 +1,8 @@
 """CDXJ indexing, the merged index and retrieval by Range reads, on local and S3 stores."""
+import contextlib
 import gzip
 import io
+import json
 import threading
 import zlib
 from datetime import datetime, timezone
@@ -10,9 +12,10 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from storage import layout
-from storage.cdxj import MergedIndex, index_warc, rebuild
+from storage import layout, retrieval
+from storage.cdxj import Manifest, MergedIndex, index_warc, rebuild, url_key
 from storage.local import LocalStore
+from storage.s3 import S3Store
 from storage.retrieval import (
     RetrievalError,
     closest_capture,
@@ -152,30 +155,58 @@ def test_revisit_without_refers_to_date_uses_the_digest(tmp_path):
     assert got.payload == _page(3)
 
 
-def test_lookup_reads_only_blocks_by_range(tmp_path):
-    store = CountingStore(LocalStore(tmp_path / "archive"))
-    index = MergedIndex(store, fanout=4, block_size=300)
-    for n in range(6):
+@contextlib.contextmanager
+def requests_made(store):
+    """``(store to use, requests sent)`` while the block runs: HTTP requests for S3, operations otherwise."""
+    if isinstance(store, S3Store):
+        made: list[str] = []
+
+        def count(request, **_kwargs):
+            made.append(f"{request.method} {request.url.split('?')[0].rsplit('/', 1)[-1]}")
+
+        store.client.meta.events.register("before-send.s3", count)
+        try:
+            yield store, made
+        finally:
+            store.client.meta.events.unregister("before-send.s3", count)
+    else:
+        counting = CountingStore(store)
+        yield counting, counting.calls
+
+
+def _get(store, url: str) -> bytes:
+    """``newsarchive get`` in one process: find the closest capture and read its record."""
+    return fetch_record(store, closest_capture(store, [url]))
+
+
+def test_a_lookup_is_three_requests_cold_or_warm(store, tmp_path):
+    index = MergedIndex(store, recent_max_bytes=3000, block_size=300)  # merges and many blocks from little data
+    for n in range(8):
         _add_warc_index(index, tmp_path, n)
-    segments = index.current().segments
-    assert len(segments) == 3
-    list_captures(store, [URLS[0]])  # first lookup reads the manifest and block indexes
-    store.calls.clear()
-    captures = list_captures(store, [URLS[0]])
-    assert captures
-    assert store.calls.count("list") == 1
-    assert "get_bytes" not in store.calls
-    assert 1 <= store.calls.count("get_range") <= len(segments)
-    record_reads = len(store.calls)
-    fetch_record(store, captures[0])
-    assert store.calls[record_reads:] == ["get_range"]
+    manifest = index.current()
+    assert len(manifest.segments) == 1 and len(manifest.segments[0].blocks) > 3 and manifest.recent
+    captured = [url for url, stamps in _expected(8).items() if stamps]
+    for url in captured:
+        retrieval._indexes.clear()  # a fresh process: nothing cached
+        with requests_made(store) as (counted, made):
+            assert _get(counted, url).startswith(b"\x1f\x8b")
+        assert len(made) <= 3, (url, made)
+        with requests_made(store) as (counted, made):
+            _get(counted, url)  # warm: the same
+        assert len(made) <= 3, (url, made)
+    base = gzip.decompress(store.get_bytes(manifest.segments[0].cdxj_key)).decode()
+    in_base = [url for url in captured if f"\n{url_key(url)} " in "\n" + base]
+    with requests_made(store) as (counted, made):
+        _get(counted, in_base[0])
+    assert len(made) == 3, made  # the head, one range of the base, the record
 
 
 class CountingStore:
-    """A store that records which operations a caller used."""
+    """A store that records which operations a caller used (each one request to S3)."""
 
     def __init__(self, inner) -> None:
         self.inner, self.uri, self.calls = inner, inner.uri, []
+        self.client = getattr(inner, "client", None)
 
     def __getattr__(self, name):
         method = getattr(self.inner, name)
@@ -207,17 +238,26 @@ def _expected(n_warcs: int) -> dict[str, list[str]]:
     return {url: sorted(ts) for url, ts in expected.items()}
 
 
-def test_compaction_keeps_lookups_right(tmp_path):
+def test_merges_keep_lookups_right(tmp_path):
     store = LocalStore(tmp_path / "archive")
-    index = MergedIndex(store, fanout=2, block_size=300)  # many levels and blocks from little data
+    index = MergedIndex(store, recent_max_bytes=3000, block_size=300)
+    merges = 0
     for n in range(11):
+        before = index.current()
         _add_warc_index(index, tmp_path, n)
         manifest = index.current()
-        assert len({s.level for s in manifest.segments}) == len(manifest.segments)  # < fanout per level
+        assert len(manifest.segments) <= 1 and len("".join(manifest.recent)) <= 3000
+        merges += bool(manifest.segments) and manifest.segments != before.segments
         expected = _expected(n + 1)
         for url in URLS:
             assert [c.timestamp for c in list_captures(store, [url])] == expected[url], (n, url)
-    assert manifest.generation == 11 and len(manifest.segments) == 3  # 11 = 0b1011
+    assert manifest.generation == 11 and merges >= 3
+    assert MergedIndex(store).head() == manifest
+    [base] = manifest.segments
+    lines = gzip.decompress(store.get_bytes(base.cdxj_key)).decode().splitlines() + list(manifest.recent)
+    keys = [line.split(" {")[0] for line in lines[:base.lines]]
+    assert keys == sorted(keys) and [b[0] for b in base.blocks] == sorted(b[0] for b in base.blocks)
+    assert len(lines) == len(set(lines)) == 55  # every capture once, through merges that copied untouched blocks
     segments = {k for k in store.list(layout.MERGED_INDEX_PREFIX + "segments/") if k.endswith(".cdxj")}
     live = {s.cdxj_key for s in manifest.segments} | {
         layout.merged_index_segment_key(name, ".cdxj") for name, _ in manifest.retired}
@@ -225,7 +265,7 @@ def test_compaction_keeps_lookups_right(tmp_path):
     assert len(list(store.list(layout.merged_index_manifests_prefix()))) <= 4
 
     compacted = index.compact()
-    assert len(compacted.segments) == 1 and compacted.segments[0].lines == 55
+    assert len(compacted.segments) == 1 and compacted.recent == () and compacted.segments[0].lines == 55
     for url in URLS:
         assert [c.timestamp for c in list_captures(store, [url])] == _expected(11)[url]
 
@@ -235,8 +275,67 @@ def test_adding_the_same_index_twice_reports_captures_once(tmp_path):
     index = MergedIndex(store)
     _add_warc_index(index, tmp_path, 0)
     _add_warc_index(index, tmp_path, 0)
-    assert len(index.current().segments) == 2
+    assert index.current().generation == 2
     assert [c.timestamp for c in list_captures(store, [URLS[0]])] == _expected(1)[URLS[0]]
+
+
+def test_a_lookup_without_a_head_or_with_a_stale_one_still_finds_everything(tmp_path):
+    store = LocalStore(tmp_path / "archive")
+    index = MergedIndex(store, recent_max_bytes=3000, block_size=300)
+    head_key = layout.merged_index_head_key()
+
+    def found() -> dict[str, list[str]]:
+        retrieval._indexes.clear()
+        return {url: [c.timestamp for c in list_captures(store, [url])] for url in URLS}
+
+    for n in range(4):
+        _add_warc_index(index, tmp_path, n)
+    store.delete(head_key)  # an index written before there were heads
+    assert found() == _expected(4)
+    _add_warc_index(index, tmp_path, 4)
+    stale = store.get_bytes(layout.merged_index_manifest_key(4))
+    store.put_bytes(head_key, stale, overwrite=True)  # a writer died between its commit and its head write
+    assert found() != _expected(5)  # readers see the generation before...
+    _add_warc_index(index, tmp_path, 5)
+    assert found() == _expected(6)  # ...until the next commit puts the newest back
+    for n in range(6, 10):
+        _add_warc_index(index, tmp_path, n)
+    store.put_bytes(head_key, stale, overwrite=True)
+    assert all(store.head(s.cdxj_key) is None for s in Manifest.from_json(stale).segments)  # merged away, deleted
+    assert found() == _expected(10)  # the head's segments are gone: the newest manifest is read instead
+
+
+def test_manifests_of_the_earlier_layout_are_read_and_merged(tmp_path):
+    """Several level segments, each with an ``.idx`` block index object, as written before."""
+    store = LocalStore(tmp_path / "archive")
+    index = MergedIndex(store)
+    blobs = []
+    for n in range(3):
+        warc = tmp_path / f"w{n}.warc.gz"
+        write_warc(warc, [(URLS[(n * 7 + i) % len(URLS)], f"2026-11-{1 + n:02d}T10:00:{i:02d}Z", _page(n, i))
+                          for i in range(5)])
+        key = layout.warc_key("example", DAY, f"w{n}.warc.gz")
+        store.put_file(key, warc)
+        blobs.append(index_warc(warc, key))
+    segments = []
+    for level, blob in enumerate(blobs[:2]):
+        data = blob.replace(b"\r", b"")
+        lines = data.decode().splitlines()
+        name = f"L{level}-{level:024x}"
+        store.put_bytes(layout.merged_index_segment_key(name, ".cdxj"), data)
+        store.put_bytes(layout.merged_index_segment_key(name, ".idx"),
+                        json.dumps([[lines[0].split(" {")[0], 0, len(data)]]).encode())
+        segments.append({"name": name, "level": level, "lines": len(lines), "size": len(data),
+                         "first": lines[0].split(" {")[0], "last": lines[-1].split(" {")[0]})
+    store.put_bytes(layout.merged_index_manifest_key(1),
+                    json.dumps({"generation": 1, "segments": segments, "retired": []}, indent=1).encode())
+    for url in URLS:
+        assert [c.timestamp for c in list_captures(store, [url])] == _expected(2)[url]
+    manifest = index.add([blobs[2]])
+    assert len(manifest.segments) == 1 and manifest.segments[0].blocks and manifest.recent == ()
+    retrieval._indexes.clear()
+    for url in URLS:
+        assert [c.timestamp for c in list_captures(store, [url])] == _expected(3)[url]
 
 
 def test_concurrent_writers_lose_nothing(tmp_path):
@@ -244,7 +343,7 @@ def test_concurrent_writers_lose_nothing(tmp_path):
     errors = []
 
     def writer(first: int) -> None:
-        index = MergedIndex(LocalStore(tmp_path / "archive"), fanout=3)
+        index = MergedIndex(LocalStore(tmp_path / "archive"), recent_max_bytes=3000)
         try:
             for n in range(first, first + 3):
                 _add_warc_index(index, tmp_path / str(first), n)
@@ -296,6 +395,30 @@ def test_a_writer_that_loses_the_race_redoes_its_change(tmp_path):
     _add_warc_index(MergedIndex(racing), tmp_path, 0)
     assert racing.raced
     manifest = MergedIndex(store).current()
-    assert manifest.generation == 2 and len(manifest.segments) == 2
+    assert manifest.generation == 2 and MergedIndex(store).head() == manifest
+    for url in URLS:
+        assert [c.timestamp for c in list_captures(store, [url])] == _expected(2)[url]
+
+
+def test_a_head_written_late_by_an_earlier_writer_is_put_right(tmp_path):
+    store = LocalStore(tmp_path / "archive")
+    other = MergedIndex(store)
+    (tmp_path / "other").mkdir()
+
+    class LateHeadStore(CountingStore):
+        """The other writer commits and writes its head just before this writer's head write."""
+
+        raced = False
+
+        def put_bytes(self, key, data, **kwargs):
+            if key == layout.merged_index_head_key() and not self.raced:
+                self.raced = True
+                _add_warc_index(other, tmp_path / "other", 1)
+            return self.inner.put_bytes(key, data, **kwargs)
+
+    late = LateHeadStore(store)
+    _add_warc_index(MergedIndex(late), tmp_path, 0)
+    assert late.raced
+    assert MergedIndex(store).head().generation == 2
     for url in URLS:
         assert [c.timestamp for c in list_captures(store, [url])] == _expected(2)[url]
