@@ -15,8 +15,6 @@ from pathlib import Path
 
 from flows.dedup import versions
 from flows.dedup.exact import Deduplicator
-from flows.dedup.near import assign_clusters, index_from_state
-from flows.exports.parquet import write_parquet_for_keys
 from flows.extract.furniture_store import FurnitureCache, learn_and_finish_for_run
 from flows.health import drift
 from flows.health.signals import OutletHealth, measure
@@ -71,11 +69,22 @@ def recover(workspace: Workspace, spool: Spool, store: Store, state: StateStore,
     """Finish what an earlier, interrupted run left: upload its spool, then apply its state."""
     left = [entry.key for entry in spool.pending()]
     if left:
+        from flows.exports.parquet import write_parquet_for_keys  # pyarrow: loaded when used
+
         steps.logger.info("uploading %d file(s) left in the spool by an earlier run", len(left))
         steps.flush(spool, store)
         write_parquet_for_keys(store, left)
     for run_id in pending_commits.apply_pending(workspace.pending, state):
         steps.logger.info("completed the state commit of earlier run %s", run_id)
+
+
+def _near_duplicates(db: StateStore, new: list[ArticleRecord]) -> dict[str, str]:
+    """Cluster ``new`` with the archive's near-duplicates; their MinHash signatures by URL."""
+    if not new:
+        return {}  # nothing to cluster: datasketch and SciPy stay unloaded
+    from flows.dedup.near import assign_clusters, index_from_state
+
+    return assign_clusters(index_from_state(db.signatures()), new)
 
 
 def _start_of(day: date | None) -> datetime | None:
@@ -123,7 +132,7 @@ def archive_outlet(run: OutletRun, steps: PlainSteps) -> OutletOutcome:
             outcome.new = len(split.new)
             outcome.duplicate = len(split.duplicates)
             outcome.duplicates = [{"url": r.url, "duplicate_of": of} for r, of in split.duplicates]
-            signatures = assign_clusters(index_from_state(db.signatures() if split.new else ()), split.new)
+            signatures = _near_duplicates(db, split.new)
             outcome.near_duplicate = sum(1 for r in split.new if r.cluster_id)
             found_versions = versions.new_versions(
                 due, [r for r in records if r.canonical_url in revisited], crawl.stats.get("captures", []),

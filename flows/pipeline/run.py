@@ -17,7 +17,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
-from flows.exports.parquet import write_run_parquet
 from flows.pipeline import progress
 from flows.pipeline.outcome import OutletOutcome
 from flows.pipeline.outlet import OutletRun, iso, recover, state_location, utc_now
@@ -108,7 +107,10 @@ def archive_run(request: RunRequest, steps: PlainSteps,
     spool.stage(layout.manifest_key(run_id), manifest_path)
     try:
         steps.flush(spool, target)
-        write_run_parquet(target, [manifest])  # the days this run wrote records for
+        if any(f["key"].startswith("articles/") for f in manifest["files"]):
+            from flows.exports.parquet import write_run_parquet  # pyarrow: loaded when there are records
+
+            write_run_parquet(target, [manifest])  # the days this run wrote records for
     except StoreError as exc:
         manifest["error"] = str(exc)
     else:

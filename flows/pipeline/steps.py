@@ -14,20 +14,20 @@ import time
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flows.dedup.near import credited_slug
-from flows.extract.parallel import extract_warc_parallel
-from flows.extract.warc import WarcExtraction
 from flows.pipeline import progress
 from flows.pipeline.crawl import CrawlResult, run_crawl
 from flows.pipeline.outcome import OutletOutcome
 from flows.records.article import ArticleRecord
 from flows.records.jsonl import write_records
 from storage import layout
-from storage.cdxj import index_warc
 from storage.spool import Spool, SpoolEntry
 from storage.state import ArchivedArticle
 from storage.store import Store, StoreError
+
+if TYPE_CHECKING:
+    from flows.extract.warc import WarcExtraction
 
 # A crawl that runs longer than this is stopped and its outlet fails with a clear reason
 # (politeness delays make a live crawl of thousands of pages take hours, not days).
@@ -56,6 +56,8 @@ def crawl(outlet: str, run_dir: Path, max_articles: int, seen: set[str], proxy: 
 def extract(warc_path: Path) -> WarcExtraction:
     # In worker processes: extraction is the CPU-bound step. Learned furniture is removed
     # afterwards, over all the outlet's WARCs (flows.extract.furniture_store).
+    from flows.extract.parallel import extract_warc_parallel  # trafilatura: loaded when first used
+
     return extract_warc_parallel(warc_path)
 
 
@@ -64,6 +66,8 @@ def publish(outcome: OutletOutcome, crawl_result: CrawlResult, new_records: list
             spool: Spool, furniture: list[tuple[str, bytes]] = ()) -> tuple[list[ArchivedArticle], list[SpoolEntry]]:
     """Stage the outlet's WARCs, their CDXJ indexes, its article records and the new versions of
     its learned furniture (``(key, bytes)``) in the spool."""
+    from storage.cdxj import index_warc
+
     slug = outcome.slug
     staging = run_dir / slug / "staged"
     staging.mkdir(parents=True, exist_ok=True)
@@ -82,6 +86,8 @@ def publish(outcome: OutletOutcome, crawl_result: CrawlResult, new_records: list
         staged.append(spool.stage(key, path))
     archived = []
     if new_records:
+        from flows.dedup.near import credited_slug  # datasketch and SciPy: loaded when there is something new
+
         articles_key = layout.articles_key(slug, started, run_id)
         for record in new_records:
             record.warc_key = warc_keys.get(record.warc_filename)
