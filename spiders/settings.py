@@ -82,6 +82,10 @@ EXTENSIONS = {
 WARC_DIR = "warc"
 WARC_PREFIX = "newsarchive"
 WARC_MAX_BYTES = 1024**3
+# Whole records of the files being written, announced in parts of about this size in
+# this file of WARC_DIR ("" for none): the flow extracts each part while the crawl goes on.
+WARC_PARTS_FILE = "warc-parts.tsv"
+WARC_PART_BYTES = 1024 * 1024
 WARC_IS_PART_OF = ""
 WARC_OPERATOR = DEFAULT_CONTACT_URL
 

@@ -44,6 +44,14 @@ spider turns into the crawl's list of captures.
 
 ``NEWSARCHIVE_NOW`` (setting or environment, ISO 8601) shifts the clock of the
 records to start at that moment: tests replay days of revisits in minutes.
+
+Parts: every ``WARC_PART_BYTES`` or so of whole records, the recorder appends a
+line ``<file name>\t<start>\t<end>`` to ``WARC_PARTS_FILE`` in the WARC
+directory: a byte range of whole records of the file being written
+(``<name>.open``, named by its final name) that another process may read
+already. A file's parts follow each other from offset 0; what comes after the
+last one is there to read once the file is closed. The flow extracts each part
+while the crawl goes on.
 """
 from __future__ import annotations
 
@@ -141,6 +149,29 @@ def _header(response: Response, name: str) -> str | None:
     return value.decode("latin-1") if value else None
 
 
+class PartAnnouncer:
+    """Appends the parts of whole records written so far (see the module docstring)."""
+
+    def __init__(self, path: Path, part_bytes: int) -> None:
+        self.path, self.part_bytes = path, part_bytes
+        self.name: str | None = None  # the file being written, by its final name
+        self.start = 0  # where its next part begins
+
+    def written(self, writer: WarcWriter) -> None:
+        """After a record (pair) is written: announce a part once enough has accumulated."""
+        current = writer.current_path
+        if current is None:
+            return
+        name = current.name.removesuffix(OPEN_SUFFIX)
+        if name != self.name:  # a new file (the first, or after a rotation)
+            self.name, self.start = name, 0
+        end = writer.flush()
+        if end is not None and end - self.start >= self.part_bytes:
+            with open(self.path, "a", encoding="utf-8") as parts:
+                parts.write(f"{name}\t{self.start}\t{end}\n")
+            self.start = end
+
+
 class WarcRecorder:
     """Owns one ``WarcWriter`` per crawl; closes it when the spider closes."""
 
@@ -161,6 +192,9 @@ class WarcRecorder:
             max_bytes=settings.getint("WARC_MAX_BYTES"),
             clock=self.clock,
         )
+        parts_file = settings.get("WARC_PARTS_FILE")
+        self.parts = (PartAnnouncer(Path(settings.get("WARC_DIR")) / parts_file, settings.getint("WARC_PART_BYTES"))
+                      if parts_file else None)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcRecorder:
@@ -201,6 +235,8 @@ class WarcRecorder:
             kind = "response"
             if stats is not None:
                 stats.inc_value("warc/response_records")
+        if self.parts is not None:
+            self.parts.written(self.writer)
         if revisit or request.meta.get("article"):
             request.meta.setdefault("warc_records", []).append({
                 "url": url, "status": response.status, "kind": kind, "record_id": record_id,

@@ -159,6 +159,14 @@ class WarcWriter:
         self.finished.append(final)
         return final
 
+    def flush(self) -> int | None:
+        """Hand what was written to the OS (no fsync) and return the size of the ``.open`` file:
+        a record boundary, up to which another process can read whole records now."""
+        if self._file is None:
+            return None
+        self._file.flush()
+        return self._file.tell()
+
     def __enter__(self) -> WarcWriter:
         return self
 

@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from flows.extract import parallel
 from flows.pipeline import progress
 from flows.pipeline.crawl import CrawlResult, run_crawl
 from flows.pipeline.outcome import OutletOutcome
@@ -41,10 +42,12 @@ def crawl(outlet: str, run_dir: Path, max_articles: int, seen: set[str], proxy: 
           delay: float | None, revisits: list | None = None, validators: list | None = None,
           now: datetime | None = None, since: datetime | None = None,
           logger: logging.Logger | logging.LoggerAdapter | None = None) -> CrawlResult:
-    """Crawl one outlet in its own process; report progress and a log line."""
-    result = run_crawl(outlet, run_dir / outlet, max_articles, seen, proxy=proxy, delay=delay,
-                       revisits=revisits or [], validators=validators or [], now=now, since=since,
-                       timeout=CRAWL_TIMEOUT_SECONDS)
+    """Crawl one outlet in its own process, its WARC parts extracted as they are written;
+    report progress and a log line."""
+    with parallel.streaming(run_dir / outlet / "warc"):  # where run_crawl has the crawl write its WARCs
+        result = run_crawl(outlet, run_dir / outlet, max_articles, seen, proxy=proxy, delay=delay,
+                           revisits=revisits or [], validators=validators or [], now=now, since=since,
+                           timeout=CRAWL_TIMEOUT_SECONDS)
     stats = result.stats
     progress.get().crawled(outlet, stats.get("fetched", 0))
     (logger or logging.getLogger(__name__)).info(
@@ -54,11 +57,10 @@ def crawl(outlet: str, run_dir: Path, max_articles: int, seen: set[str], proxy: 
 
 
 def extract(warc_path: Path) -> WarcExtraction:
-    # In worker processes: extraction is the CPU-bound step. Learned furniture is removed
-    # afterwards, over all the outlet's WARCs (flows.extract.furniture_store).
-    from flows.extract.parallel import extract_warc_parallel  # trafilatura: loaded when first used
-
-    return extract_warc_parallel(warc_path)
+    """The WARC's article pages, from worker processes (extraction is the CPU-bound step); the
+    parts the crawl announced are under way already. Learned furniture is removed afterwards,
+    over all the outlet's WARCs (flows.extract.furniture_store)."""
+    return parallel.extract_warc_parallel(warc_path)
 
 
 def publish(outcome: OutletOutcome, crawl_result: CrawlResult, new_records: list[ArticleRecord],

@@ -70,3 +70,70 @@ def test_a_small_warc_is_extracted_without_starting_the_workers(warc: Path, monk
     found = parallel_extract.extract_warc_parallel(warc)
     assert parallel_extract._pool is None
     assert _comparable(found) == _comparable(extract_warc(warc))
+
+
+class _ThreadPool:
+    """The worker pool in threads of this process, noting for each part whether the crawl
+    was still writing its file when the part was handed over."""
+
+    def __init__(self) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.pool = ThreadPoolExecutor(max_workers=2)
+        self.given: list[tuple[str, int, bool]] = []
+
+    def submit(self, fn, path, start, end, name=None):
+        self.given.append((name or path.name, start, path.name.endswith(".open") and path.exists()))
+        return self.pool.submit(fn, path, start, end, name)
+
+
+def test_parts_announced_during_the_crawl_are_extracted_before_it_ends(tmp_path, monkeypatch) -> None:
+    import time
+
+    from spiders.warc_recorder import PartAnnouncer
+    from storage.warc_writer import HttpRequest, HttpResponse, WarcInfo, WarcWriter
+
+    pool = _ThreadPool()
+    monkeypatch.setattr(parallel_extract, "_shared_pool", lambda: pool)
+    monkeypatch.setattr(parallel_extract, "POLL_SECONDS", 0.01)
+    monkeypatch.setenv("NEWSARCHIVE_EXTRACT_WORKERS", "2")
+    warc_dir = tmp_path / "warc"
+    replica = Replica(articles_per_outlet=8, seed=1)
+    pages = [(t.url, replica.article_html(slug, t.index)) for slug in ("sputnik", "menafn", "globalresearch")
+             for t in replica.articles(slug)]
+    writer = WarcWriter(warc_dir, "newsarchive-test", WarcInfo(software="test", is_part_of="test"))
+    announcer = PartAnnouncer(warc_dir / "warc-parts.tsv", part_bytes=20_000)
+    with parallel_extract.streaming(warc_dir):
+        for url, body in pages:  # what the recorder does for each response
+            writer.write_exchange(url, HttpRequest("GET", "/", [("Host", "x")], b""), HttpResponse(
+                200, "OK", [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))], body))
+            announcer.written(writer)
+        deadline = time.monotonic() + 30
+        while not pool.given and time.monotonic() < deadline:  # the watcher takes the parts announced
+            time.sleep(0.01)
+        final = writer.close()
+    assert len(pool.given) > 2 and all(still_open for _, _, still_open in pool.given[:1])
+    lines = (warc_dir / "warc-parts.tsv").read_text().splitlines()
+    assert [int(line.split("\t")[1]) for line in lines][0] == 0
+    found = parallel_extract.extract_warc_parallel(final)  # the announced parts, then the rest
+    assert parallel_extract._streamed == {}
+    assert _comparable(found) == _comparable(extract_warc(final)) and len(found) == 24
+    assert [start for name, start, _ in pool.given] == [0] + [int(l.split("\t")[2]) for l in lines][:len(pool.given) - 1]
+
+
+def test_parts_that_do_not_follow_each_other_are_dropped_and_the_file_extracted_whole(tmp_path, monkeypatch,
+                                                                                       warc: Path) -> None:
+    pool = _ThreadPool()
+    monkeypatch.setattr(parallel_extract, "_shared_pool", lambda: pool)
+    monkeypatch.setenv("NEWSARCHIVE_EXTRACT_WORKERS", "2")
+    monkeypatch.setattr(parallel_extract, "IN_PROCESS_BYTES", 0)
+    warc_dir = tmp_path / "warc"
+    warc_dir.mkdir()
+    copy = warc_dir / warc.name
+    copy.write_bytes(warc.read_bytes())
+    starts = parallel_extract.record_starts(copy)
+    (warc_dir / "warc-parts.tsv").write_text(f"{copy.name}\t0\t{starts[2]}\n{copy.name}\t{starts[3]}\t{starts[5]}\n")
+    with parallel_extract.streaming(warc_dir):
+        pass
+    assert copy not in parallel_extract._streamed
+    assert _comparable(parallel_extract.extract_warc_parallel(copy)) == _comparable(extract_warc(copy))
