@@ -75,6 +75,14 @@ REMOTE_CONTROL_ENABLED = False
 DOWNLOADER_MIDDLEWARES = {"spiders.safety.AddressGuard": 760, "spiders.retry_after.RetryAfter": 560}
 RETRY_AFTER_MAX = 120.0
 
+# What an archive crawl does without. The spider's callbacks yield only requests, never
+# items: processing them 100 at a time (the default) starts 100 asyncio tasks per response.
+CONCURRENT_ITEMS = 1
+# The archive records the page as served; following a meta refresh would decode every
+# article page to look for one.
+METAREFRESH_ENABLED = False
+SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.depth.DepthMiddleware": None}  # no depth limit, no depth stats
+
 # Every HTTP exchange is written to WARC by this extension.
 EXTENSIONS = {
     "spiders.warc_recorder.WarcRecorder": 500,
