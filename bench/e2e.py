@@ -1,11 +1,16 @@
 """End-to-end throughput, peak memory and the incremental no-op run, at one archive size.
 
-The archive flow runs in its own process (``bench.pipeline_run``) against the
-replica, Prefect's fixed startup excluded, while the whole process tree's RSS is
+The full run is ``newsarchive run`` against the replica, as a user starts it:
+its own process, no Prefect API (so no Prefect server), the process's wall time
+with its start-up, while the whole process tree's RSS, PSS and CPU time are
 sampled. The baseline is plain trafilatura in this one process, with the
 settings the pipeline passes to it, over the HTML of the same articles read
-back from the run's WARCs (only extraction is timed). A second run over the
-same replica and store is the no-op run: it finds nothing new.
+back from the run's WARCs (only extraction is timed). A second ``newsarchive
+run`` over the same replica and store is the no-op run: it finds nothing new.
+
+The same no-op run is measured once more as the Prefect flow (``bench.pipeline_run``,
+Prefect's API on PostgreSQL, its server start-up excluded), and, at the largest
+size of the plan only, the full run too, into a store of its own.
 """
 from __future__ import annotations
 
@@ -26,14 +31,46 @@ from spiders.outlets import SLUGS, outlet_for_host
 from storage.warc_reader import iter_responses
 
 BASELINE_OPTIONS = dict(include_comments=False, include_tables=True, favor_precision=True, output_format="txt")
+NEWSARCHIVE = str(Path(sys.executable).parent / "newsarchive")
 
 
-def _pipeline_run(store: Path, proxy: str, per_outlet: int, out: Path, prefect_db: str | None) -> dict:
+def _counts(manifest: dict) -> dict:
+    outlets = manifest["outlets"].values()
+    return {
+        "new": sum(o.get("new", 0) for o in outlets),
+        "fetched": sum(o.get("fetched", 0) for o in outlets),
+        "requests": sum(o.get("requests", 0) for o in outlets),
+        "revisited": sum(o.get("revisited", 0) for o in outlets),
+        "errors": [o["error"] for o in outlets if o.get("error")],
+    }
+
+
+def cli_run(store: Path, proxy: str, per_outlet: int, home: Path) -> dict:
+    """``newsarchive run`` in its own process, without a Prefect API: wall time from start to exit."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["PREFECT_HOME"] = str(home / ".prefect")  # no profile of the machine's naming a server
+    command = [NEWSARCHIVE, "run", "--store", str(store), "--proxy", proxy, "--max-articles", str(per_outlet),
+               "--delay", "0"]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
+                               cwd=home)
+    with PeakRss(process.pid) as memory:
+        errors = process.communicate()[1]
+    wall = time.perf_counter() - start
+    if process.returncode != 0:
+        lines = errors.strip().splitlines()
+        raise RuntimeError(f"newsarchive run failed: {lines[-1] if lines else process.returncode}")
+    manifest = json.loads(sorted((store / "manifests").glob("*.json"))[-1].read_text(encoding="utf-8"))
+    return {"wall_s": wall, "cpu_s": memory.cpu_s, **_counts(manifest), "rss_mb": memory.peak / 1e6,
+            "pss_mb": memory.peak_pss / 1e6}
+
+
+def flow_run(store: Path, proxy: str, per_outlet: int, out: Path, prefect_db: str) -> dict:
+    """The ``newsarchive`` Prefect flow in its own process, its server start-up excluded."""
     command = [sys.executable, "-m", "bench.pipeline_run", "--store", str(store), "--proxy", proxy,
                "--max-articles", str(per_outlet), "--out", str(out)]
-    env = dict(os.environ)
-    if prefect_db:
-        env["PREFECT_API_DATABASE_CONNECTION_URL"] = prefect_db
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env.update(PREFECT_API_DATABASE_CONNECTION_URL=prefect_db, PREFECT_HOME=str(out.parent / ".prefect-flow"))
     log = out.with_suffix(".log")
     with open(log, "w") as stderr:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, text=True, env=env)
@@ -44,21 +81,11 @@ def _pipeline_run(store: Path, proxy: str, per_outlet: int, out: Path, prefect_d
             process.wait()
     if process.returncode != 0:
         lines = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()
-        raise RuntimeError(f"archive run failed: {lines[-1] if lines else process.returncode}")
+        raise RuntimeError(f"archive flow run failed: {lines[-1] if lines else process.returncode}")
     result = json.loads(out.read_text(encoding="utf-8"))
-    outlets = result["manifest"]["outlets"].values()
-    return {
-        "wall_s": result["wall_s"],
-        "cpu_s": result["cpu_s"],
-        "new": sum(o.get("new", 0) for o in outlets),
-        "fetched": sum(o.get("fetched", 0) for o in outlets),
-        "requests": sum(o.get("requests", 0) for o in outlets),
-        "revisited": sum(o.get("revisited", 0) for o in outlets),
-        "errors": [o["error"] for o in outlets if o.get("error")],
-        "rss_mb": memory.peak / 1e6,
-        "pss_mb": memory.peak_pss / 1e6,
-        "prefect_server_rss_mb": memory.peak_excluded / 1e6,
-    }
+    return {"wall_s": result["wall_s"], "cpu_s": result["cpu_s"], **_counts(result["manifest"]),
+            "rss_mb": memory.peak / 1e6, "pss_mb": memory.peak_pss / 1e6,
+            "prefect_server_rss_mb": memory.peak_excluded / 1e6}
 
 
 def article_pages(store: Path) -> list[tuple[str, bytes]]:
@@ -94,24 +121,24 @@ def reextract_all(store: Path) -> dict:
     return {"pages": pages, "wall_s": wall, "pages_per_s": pages / wall}
 
 
-def measure(total_articles: int, prefect_db: str, with_reextract: bool = False) -> dict:
-    """Full run, baseline and no-op run of ``total_articles`` spread evenly over the six outlets.
-
-    Prefect's API keeps its runs in ``prefect_db`` (PostgreSQL, as in ``deploy/compose.yaml``).
-    One more no-op run uses Prefect's default SQLite database, which answers a write that
-    meets another with HTTP 503, retried by the client two seconds later.
-    """
+def measure(total_articles: int, prefect_db: str, with_flow_run: bool = False, with_reextract: bool = False) -> dict:
+    """Full run, baseline and no-op run of ``total_articles`` spread evenly over the six outlets;
+    the no-op run again as the Prefect flow (its API on ``prefect_db``, PostgreSQL as in
+    ``deploy/compose.yaml``); with ``with_flow_run``, the full run as the Prefect flow; with
+    ``with_reextract``, ``newsarchive reextract`` over the full run's archive."""
     per_outlet = -(-total_articles // len(SLUGS))
     with tempfile.TemporaryDirectory(prefix="bench-e2e-") as tmp, running_replica(per_outlet) as proxy:
         work = Path(tmp)
         store = work / "archive"
-        full = _pipeline_run(store, proxy, per_outlet, work / "full.json", prefect_db)
+        full = cli_run(store, proxy, per_outlet, work)
         base = baseline(article_pages(store))
         repair = reextract_all(store) if with_reextract else None
-        noop = _pipeline_run(store, proxy, per_outlet, work / "noop.json", prefect_db)
-        noop_sqlite = _pipeline_run(store, proxy, per_outlet, work / "noop-sqlite.json", None)
+        noop = cli_run(store, proxy, per_outlet, work)
+        noop_flow = flow_run(store, proxy, per_outlet, work / "noop-flow.json", prefect_db)
+        full_flow = flow_run(work / "archive-flow", proxy, per_outlet, work / "full-flow.json", prefect_db) \
+            if with_flow_run else None
     full["pages_per_s"] = full["new"] / full["wall_s"]
-    return {
+    result = {
         "articles": per_outlet * len(SLUGS),
         "per_outlet": per_outlet,
         "full": full,
@@ -119,10 +146,15 @@ def measure(total_articles: int, prefect_db: str, with_reextract: bool = False) 
         "noop": noop,
         "e2e_ratio": full["pages_per_s"] / base["pages_per_s"],
         "noop_fraction": noop["wall_s"] / full["wall_s"],
-        "noop_sqlite": noop_sqlite,
-        "noop_sqlite_fraction": noop_sqlite["wall_s"] / full["wall_s"],
+        "noop_flow": noop_flow,
+        "noop_flow_fraction": noop_flow["wall_s"] / full["wall_s"],
         "cpu_ms_per_page": 1000 * full["cpu_s"] / max(1, full["new"]),
         "baseline_ms_per_page": 1000 * base["wall_s"] / max(1, base["pages"]),
         "cores": os.cpu_count(),
         **({"reextract": repair, "reextract_ratio": repair["pages_per_s"] / base["pages_per_s"]} if repair else {}),
     }
+    if full_flow is not None:
+        full_flow["pages_per_s"] = full_flow["new"] / full_flow["wall_s"]
+        result["full_flow"] = full_flow
+        result["flow_e2e_ratio"] = full_flow["pages_per_s"] / base["pages_per_s"]
+    return result

@@ -81,7 +81,10 @@ class PeakRss:
 
     Processes whose command line contains one of ``exclude`` are left out of
     ``peak`` (and counted in ``peak_excluded``): the temporary Prefect server is
-    not part of the pipeline an operator sizes a worker for.
+    not part of the pipeline an operator sizes a worker for. ``cpu_s`` is the
+    tree's CPU time at the last sample (``tree_cpu_seconds``), for a root whose
+    own CPU time cannot be read once it has exited: what its last
+    ``interval`` used is missed.
     """
 
     def __init__(self, root: int, interval: float = 0.1, exclude: tuple[str, ...] = ()):
@@ -89,6 +92,7 @@ class PeakRss:
         self.peak = 0
         self.peak_pss = 0
         self.peak_excluded = 0
+        self.cpu_s = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -97,15 +101,18 @@ class PeakRss:
 
     def sample(self) -> None:
         kept = kept_pss = left_out = 0
+        cpu = 0.0
         for pid in tree(self.root):
             if _excluded(pid, self.exclude):
                 left_out += _rss_bytes(pid)
             else:
                 kept += _rss_bytes(pid)
                 kept_pss += _pss_bytes(pid)
+                cpu += _cpu_seconds(pid)
         self.peak = max(self.peak, kept)
         self.peak_pss = max(self.peak_pss, kept_pss)
         self.peak_excluded = max(self.peak_excluded, left_out)
+        self.cpu_s = max(self.cpu_s, cpu)
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):

@@ -1,9 +1,12 @@
 """``get`` latency: closest_capture + fetch_record over a merged index, local store and SeaweedFS.
 
 WARCs of small gzip-encoded pages are built and indexed into a local store and
-into SeaweedFS (started on loopback for the run); lookups of random URLs at
-random dates are timed and the store requests each one makes are counted. The
-first lookup (which reads the index manifest and block indexes) is reported apart.
+into SeaweedFS (started on loopback for the run), one ``MergedIndex.add`` per
+WARC as runs add them (the time that takes is the index's write cost); lookups
+of random URLs at random dates are timed and the store requests each one makes
+are counted (HTTP requests for SeaweedFS, store calls for the local store). The
+first lookup, in a fresh reader, is reported apart. The baseline is the record
+read alone (one ranged read of a capture already known).
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from warcio.warcwriter import WARCWriter
 from storage import layout
 from storage.cdxj import MergedIndex, index_warc
 from storage.local import LocalStore
+from storage import retrieval
 from storage.retrieval import closest_capture, fetch_record
 from storage.s3 import S3Store
 
@@ -29,13 +33,21 @@ DAY = datetime(2026, 11, 1, tzinfo=timezone.utc)
 
 
 class CountingStore:
-    """Counts the calls made to a store (each one request to S3)."""
+    """Counts the requests made to a store: HTTP requests for S3, calls otherwise (one request each)."""
 
     def __init__(self, inner) -> None:
         self.inner, self.uri, self.requests = inner, inner.uri, 0
+        client = getattr(inner, "client", None)
+        if client is not None:
+            client.meta.events.register("before-send.s3", self._sent)
+
+    def _sent(self, **_kwargs) -> None:
+        self.requests += 1
 
     def __getattr__(self, name):
         method = getattr(self.inner, name)
+        if getattr(self.inner, "client", None) is not None:
+            return method
 
         def counted(*args, **kwargs):
             self.requests += 1
@@ -79,7 +91,7 @@ def load(store, warcs: list[Path]) -> float:
 def lookups(store, urls: list[str], count: int) -> dict:
     counting = CountingStore(store)
     rng = random.Random(2)
-    timings, requests, first = [], [], {}
+    timings, requests, record_alone, first = [], [], [], {}
     for n in range(count + 1):
         url = rng.choice(urls)
         at = datetime(2026, rng.randint(1, 12), rng.randint(1, 28), tzinfo=timezone.utc)
@@ -95,9 +107,13 @@ def lookups(store, urls: list[str], count: int) -> dict:
             continue
         timings.append(elapsed_ms)
         requests.append(counting.requests - before)
+        start = time.perf_counter()
+        fetch_record(store, capture)
+        record_alone.append((time.perf_counter() - start) * 1000)
     timings.sort()
     return {"lookups": count, "median_ms": statistics.median(timings),
             "p95_ms": timings[max(0, int(len(timings) * 0.95) - 1)],
+            "record_alone_median_ms": statistics.median(record_alone),
             "requests_per_lookup": statistics.mean(requests), "max_requests": max(requests), "first": first}
 
 
@@ -111,6 +127,7 @@ def measure(captures: int, count: int = 200, per_warc: int = 1000) -> dict:
         warcs, urls = build_warcs(work, captures, min(per_warc, captures), urls)
         local = LocalStore(work / "archive")
         result["local"] = {"load_s": load(local, warcs), **lookups(local, urls, count)}
+        retrieval._indexes.clear()
         with SeaweedS3(work / "seaweed") as server:
             os.environ.update(server.env())
             s3 = S3Store(server.bucket, "bench")

@@ -13,6 +13,7 @@ mid-flight.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
 from multiprocessing.context import ForkServerContext
 
 PRELOAD = ["spiders.preload"]
@@ -22,3 +23,10 @@ def context() -> ForkServerContext:
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(PRELOAD)
     return ctx
+
+
+def start() -> None:
+    """Start the fork server now: it imports Scrapy while this process opens the state and
+    the store, instead of when the first crawl waits for it."""
+    context()
+    multiprocessing.forkserver.ensure_running()

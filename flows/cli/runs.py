@@ -29,8 +29,10 @@ def archive(outlets: list[str], store: str, max_articles: int, replica: str | No
     from storage.state import StateError
     from storage.store import StoreError
 
+    # Every outlet in its own thread: their crawls take turns (steps.CRAWLS_AT_ONCE), and an
+    # outlet extracts and publishes while the next one's crawl runs.
     request = RunRequest(outlets=outlets, max_articles=max_articles, store=store, replica=replica, delay=delay,
-                         state=state, since=since)
+                         state=state, since=since, concurrency=len(outlets))
     bar = ProgressBar()
     previous = progress.install(bar)
     try:
@@ -63,6 +65,9 @@ def _run_flow(request, verbose: bool) -> dict | BaseException:
 def _run_plain(request, verbose: bool) -> dict | BaseException:
     """The run as plain functions, outlets in threads, as the flow runs them: its manifest,
     or the exception that failed it. Log lines go to stderr with ``--verbose`` only."""
+    from flows import fork_server
+
+    fork_server.start()  # the crawls' Scrapy is imported meanwhile
     from flows.pipeline.outlet import OutletRun, archive_outlet
     from flows.pipeline.run import archive_run
     from flows.pipeline.steps import PlainSteps

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from pathlib import Path
@@ -78,13 +79,19 @@ def recover(workspace: Workspace, spool: Spool, store: Store, state: StateStore,
         steps.logger.info("completed the state commit of earlier run %s", run_id)
 
 
+# One outlet at a time holds an index of every signature in the archive: outlets finishing
+# together would otherwise hold one each (the work is CPU-bound under the GIL all the same).
+_near_dup_lock = threading.Lock()
+
+
 def _near_duplicates(db: StateStore, new: list[ArticleRecord]) -> dict[str, str]:
     """Cluster ``new`` with the archive's near-duplicates; their MinHash signatures by URL."""
     if not new:
         return {}  # nothing to cluster: datasketch and SciPy stay unloaded
     from flows.dedup.near import assign_clusters, index_from_state
 
-    return assign_clusters(index_from_state(db.signatures()), new)
+    with _near_dup_lock:
+        return assign_clusters(index_from_state(db.signatures()), new)
 
 
 def _start_of(day: date | None) -> datetime | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from datetime import datetime
@@ -23,6 +24,7 @@ from flows.pipeline.outcome import OutletOutcome
 from flows.records.article import ArticleRecord
 from flows.records.jsonl import write_records
 from storage import layout
+from storage.cdxj import index_warc  # every run indexes its WARCs: imported while the fork server starts
 from storage.spool import Spool, SpoolEntry
 from storage.state import ArchivedArticle
 from storage.store import Store, StoreError
@@ -36,6 +38,11 @@ CRAWL_TIMEOUT_SECONDS = float(os.environ.get("NEWSARCHIVE_CRAWL_TIMEOUT") or 6 *
 # An outage is retried twice after these delays, then the files wait in the spool for the
 # next run. NEWSARCHIVE_UPLOAD_RETRY_DELAYS="5,30" (seconds) tunes it; tests make it short.
 UPLOAD_RETRY_DELAYS = [float(d) for d in os.environ.get("NEWSARCHIVE_UPLOAD_RETRY_DELAYS", "5,30").split(",") if d]
+# Crawls running at once in this process (each a process of about 100 MB, with two
+# extraction workers beside them): outlets beyond this wait for one to finish, while
+# the others extract, deduplicate and publish. NEWSARCHIVE_CRAWLS_AT_ONCE sets another.
+CRAWLS_AT_ONCE = int(os.environ.get("NEWSARCHIVE_CRAWLS_AT_ONCE") or 3)
+_crawl_slots = threading.BoundedSemaphore(CRAWLS_AT_ONCE)
 
 
 def crawl(outlet: str, run_dir: Path, max_articles: int, seen: set[str], proxy: str | None,
@@ -44,7 +51,7 @@ def crawl(outlet: str, run_dir: Path, max_articles: int, seen: set[str], proxy: 
           logger: logging.Logger | logging.LoggerAdapter | None = None) -> CrawlResult:
     """Crawl one outlet in its own process, its WARC parts extracted as they are written;
     report progress and a log line."""
-    with parallel.streaming(run_dir / outlet / "warc"):  # where run_crawl has the crawl write its WARCs
+    with _crawl_slots, parallel.streaming(run_dir / outlet / "warc"):  # where run_crawl writes the WARCs
         result = run_crawl(outlet, run_dir / outlet, max_articles, seen, proxy=proxy, delay=delay,
                            revisits=revisits or [], validators=validators or [], now=now, since=since,
                            timeout=CRAWL_TIMEOUT_SECONDS)
@@ -68,8 +75,6 @@ def publish(outcome: OutletOutcome, crawl_result: CrawlResult, new_records: list
             spool: Spool, furniture: list[tuple[str, bytes]] = ()) -> tuple[list[ArchivedArticle], list[SpoolEntry]]:
     """Stage the outlet's WARCs, their CDXJ indexes, its article records and the new versions of
     its learned furniture (``(key, bytes)``) in the spool."""
-    from storage.cdxj import index_warc
-
     slug = outcome.slug
     staging = run_dir / slug / "staged"
     staging.mkdir(parents=True, exist_ok=True)
