@@ -1,9 +1,10 @@
 """A whole run: recover what an earlier run left, archive each outlet, write the manifest.
 
 ``archive_run`` is the parent of a run as a plain function. How each outlet is
-archived is the caller's ``run_outlet`` (a subflow in a thread, or a deployment
-run on another worker); the result is the run manifest, which goes to the store
-with the run's Parquet views.
+archived is the caller's ``run_outlet`` (a subflow in a thread, a deployment run
+on another worker, or, from the CLI without a Prefect server, a plain call of
+``flows.pipeline.outlet.archive_outlet``); the result is the run manifest, which
+goes to the store with the run's Parquet views.
 """
 from __future__ import annotations
 
