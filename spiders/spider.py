@@ -369,7 +369,7 @@ class OutletSpider(SitemapSpider):
                     callback=self.parse_article,
                     errback=self.article_failed,
                     priority=len(chosen) - rank,
-                    meta={"article": url},
+                    meta={"article": url, "canonical": candidate.canonical},
                 )
             )
         self.article_requests = len(chosen)
@@ -444,7 +444,9 @@ class OutletSpider(SitemapSpider):
 
     def _capture(self, url: str, response: Response, kind: str) -> None:
         records = response.meta.get("warc_records") or [{}]
-        self.captures.append({**records[-1], "canonical": canonical_url(url), "kind": kind, "revisit": False})
+        # The candidate's key, computed at discovery: canonicalising again costs more than the rest of the capture.
+        canonical = response.meta.get("canonical") or canonical_url(url)
+        self.captures.append({**records[-1], "canonical": canonical, "kind": kind, "revisit": False})
 
     @property
     def complete(self) -> bool:
