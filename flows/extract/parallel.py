@@ -190,8 +190,8 @@ class _PartsReader:
                 future = _shared_pool().submit(extract_part, self.warc_dir / (name + OPEN_SUFFIX), int(start),
                                                int(end), None, name)
                 given.append((int(start), int(end), future))
-        except (ValueError, BrokenProcessPool) as exc:
-            self.broken = f"{self.parts_file}: {exc}"
+        except Exception as exc:  # noqa: BLE001 - the files are then extracted whole, as without parts
+            self.broken = f"{self.parts_file}: {type(exc).__name__}: {exc}"
 
     def watch(self, stop: threading.Event) -> None:
         while not stop.wait(POLL_SECONDS):

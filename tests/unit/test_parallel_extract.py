@@ -82,9 +82,9 @@ class _ThreadPool:
         self.pool = ThreadPoolExecutor(max_workers=2)
         self.given: list[tuple[str, int, bool]] = []
 
-    def submit(self, fn, path, start, end, name=None):
+    def submit(self, fn, path, start, end, extracted_at=None, name=None):
         self.given.append((name or path.name, start, path.name.endswith(".open") and path.exists()))
-        return self.pool.submit(fn, path, start, end, name)
+        return self.pool.submit(fn, path, start, end, extracted_at, name)
 
 
 def test_parts_announced_during_the_crawl_are_extracted_before_it_ends(tmp_path, monkeypatch) -> None:
