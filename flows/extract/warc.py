@@ -168,6 +168,7 @@ def finish(extraction: WarcExtraction, book: FurnitureBook | None) -> WarcExtrac
     extracted alone with the same furniture would.
     """
     done = WarcExtraction(unextracted=list(extraction.unextracted))
+    versions: dict[int, str] = {}  # an entry's version digests all it learned: once per entry, not per record
     for record in extraction.records:
         period = _period(record)
         entry = book.get(record.outlet, period) if book is not None and period is not None else None
@@ -185,7 +186,9 @@ def finish(extraction: WarcExtraction, book: FurnitureBook | None) -> WarcExtrac
             continue
         record.text = "\n\n".join(kept)
         record.text_sha256 = normalized_text_hash(record.text)
-        record.furniture_version = entry.version
+        if id(entry) not in versions:
+            versions[id(entry)] = entry.version
+        record.furniture_version = versions[id(entry)]
         learned = sum(len(p.split()) for p in paragraphs) - sum(len(p.split()) for p in kept)
         if learned:
             removed = dict(record.extra.get("removed_words", {}))
