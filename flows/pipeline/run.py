@@ -2,8 +2,8 @@
 
 ``archive_run`` is the parent of a run as a plain function. How each outlet is
 archived is the caller's ``run_outlet`` (a subflow in a thread, or a deployment
-run on another worker); the result is the run manifest, which goes to the store
-with the run's Parquet views.
+run on another worker; each outlet writes its own Parquet views); the result is
+the run manifest, which goes to the store through a pending commit of its own.
 """
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
-from flows.exports.parquet import write_run_parquet
 from flows.pipeline import progress
 from flows.pipeline.outcome import OutletOutcome
 from flows.pipeline.outlet import OutletRun, iso, recover, state_location, utc_now
@@ -27,6 +26,7 @@ from flows.web.index import update_after_run
 from spiders.outlets import SLUGS
 from storage import layout
 from storage.factory import open_store
+from storage.pending import PendingCommits, StateCommit
 from storage.spool import Spool
 from storage.state import StateStore
 from storage.store import StoreError
@@ -105,10 +105,15 @@ def archive_run(request: RunRequest, steps: PlainSteps,
     manifest_path = workspace.run_dir(run_id) / "manifest.json"
     manifest_path.parent.mkdir(parents=True, exist_ok=True)
     manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
-    spool.stage(layout.manifest_key(run_id), manifest_path)
+    key = layout.manifest_key(run_id)
     try:
-        steps.flush(spool, target)
-        write_run_parquet(target, [manifest])  # the days this run wrote records for
+        with StateStore(state_location(request.store, request.state)) as db, \
+                PendingCommits(workspace.pending).begin(
+                    f"{run_id}.manifest", StateCommit(run_id, manifest["finished"], key), [(key, manifest_path)]) as held:
+            held.stage(spool)
+            steps.flush(spool, target)
+            if not held.waiting(spool):
+                held.apply(db)  # the run's end
     except StoreError as exc:
         manifest["error"] = str(exc)
     else:
