@@ -71,19 +71,20 @@ class DiscoveryFault:
 
 def discovery_faults(tmp: Path) -> list[DiscoveryFault]:
     """The discovery faults; the XXE feeds name files under ``tmp`` holding an article path."""
+    # Each outlet keeps at least one sound discovery page, so that every article is still found.
     faults = [
         DiscoveryFault("sputnik", "/robots.txt", "robots-disallow:paths=/world/", FAILED),
+        DiscoveryFault("sputnik", "/sitemap_article_index.xml", "sitemap-huge", READ),
         DiscoveryFault("mondialisation", "/sitemap.xml", "sitemap-malformed", READ),
         DiscoveryFault("alwaght", "/home/rss/4", "xml-bomb:path=/en/News/999999/bomb", FAILED, "bomb-lol"),
         DiscoveryFault("southfront", "/feed/", "xml-bomb:path=/breaking-bomb", FAILED, "bomb-lol"),
-        DiscoveryFault("sputnik", "/sitemap_article_index.xml", "sitemap-huge", READ),
-        DiscoveryFault("southfront", "/sitemap_index.xml", "500", FAILED),
+        DiscoveryFault("globalresearch", "/latest-news-and-top-stories", "500", FAILED),
+        DiscoveryFault("globalresearch", "/theme/us-nato-war-agenda", "404", FAILED),
         DiscoveryFault("menafn", "/qn_news_sections.aspx?src=c*", "reset", FAILED),
-        DiscoveryFault("mondialisation", "/feed", "404", FAILED),
     ]
     # What an external entity would read: a path that is an article URL of the outlet.
     for slug, path, article_path in [("globalresearch", "/feed", "xxe-{token}/55555"),
-                                     ("sputnik", "/export/rss2/archive/index.xml", "20260101/xxe-{token}-123456.html")]:
+                                     ("mondialisation", "/feed", "xxe-{token}/55555")]:
         token = secrets.token_hex(6)
         secret_file = tmp / f"xxe-{slug}.txt"
         secret_file.write_text(article_path.format(token=token), encoding="utf-8")
