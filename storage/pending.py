@@ -70,8 +70,9 @@ class StateCommit:
 class Pending:
     """One pending commit, held (locked) by this process."""
 
-    def __init__(self, path: Path, lock: int, payload: dict) -> None:
+    def __init__(self, path: Path, lock: int, payload: dict, fresh: bool = False) -> None:
         self.path = path
+        self.fresh = fresh  # written by this process just now: every file is still at its source
         self._lock: int | None = lock
         self.payload = payload
         self.run_id: str = payload["run_id"]
@@ -100,6 +101,8 @@ class Pending:
                     entries.append(spooled[file.key])
                 elif Path(file.source).exists():
                     entries.append(spool.stage(file.key, Path(file.source), sha256=file.sha256))
+                elif self.fresh:
+                    raise FileNotFoundError(f"{file.source} ({file.key}) vanished before it was staged")
         except BaseException:
             self.abort(spool)
             raise
@@ -188,7 +191,7 @@ class PendingCommits:
             os.fsync(out.fileno())
         os.replace(tmp, path)
         _fsync_dir(self.dir)
-        return Pending(path, lock, payload)
+        return Pending(path, lock, payload, fresh=True)
 
     def _payloads(self) -> Iterator[dict]:
         for path in sorted(self.dir.glob("*.json")) if self.dir.exists() else []:
