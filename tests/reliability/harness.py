@@ -180,11 +180,23 @@ def archived_urls(store: Path) -> Counter[str]:
 
 
 def invalid_warcs(paths: list[Path]) -> list[str]:
+    """WARCs that do not read to the end with every digest right: what ``warcio check`` tests,
+    in this process (a process per file would cost more than the check)."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
     bad = []
     for path in paths:
-        check = subprocess.run([str(VENV_BIN / "warcio"), "check", str(path)], capture_output=True, text=True)
-        if check.returncode != 0:
-            bad.append(f"{path.name}: {(check.stdout + check.stderr).strip()[-200:]}")
+        try:
+            with open(path, "rb") as stream:
+                for record in ArchiveIterator(stream, check_digests=True):
+                    while record.content_stream().read(1 << 20):
+                        pass
+                    if record.digest_checker.passed is False:
+                        bad.append(f"{path.name}: {'; '.join(record.digest_checker.problems)[:200]}")
+                        break
+        except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
+            bad.append(f"{path.name}: {type(exc).__name__}: {str(exc)[:200]}")
     return bad
 
 
