@@ -57,8 +57,9 @@ SEED = 20261122
 # Parquet views, state commits.
 REACHED = {"crawl": 6, "warc": 10, "extract": 3, "pending": 2, "stage": 4, "staged": 4, "upload": 4,
            "uploaded": 4, "unspooled": 4, "segment": 1, "merged": 1, "parquet": 1, "state": 2, "committed": 2}
-# The window of issue 15: the articles file staged, and (in the order before the fix) no pending
-# commit yet. A rerun then archived the same articles again.
+# A kill after the third staged file: in the order before pending commits named their files
+# (stage everything, then write the commit), no commit existed yet, the next run uploaded the
+# orphans and fetched the same pages again (measured: 3 responses stored twice).
 WINDOW = "staged:3"
 # Where each configuration is killed: every point on local+SQLite, every point from the commit on
 # (the crawl side touches neither store nor state) on S3+PostgreSQL, the commit steps on the others.

@@ -178,6 +178,8 @@ def _short(reason: str) -> str:
 
 
 def test_every_page_fault_is_counted_by_its_url_and_the_crawl_completes(fault_runs):
+    """(Fails when an unextracted page is listed without its URL, and when ``DOWNLOAD_MAXSIZE``
+    moves off 20 MiB: the pages 1 KiB over or under it change category.)"""
     faults, _, _, (manifest, result, store), _ = fault_runs
     archived = set(archived_urls(store))
     bad = []
@@ -216,6 +218,8 @@ def _recorded_paths(store: Path, slug: str) -> set[str]:
 
 
 def test_every_discovery_fault_is_listed_or_provably_read(fault_runs):
+    """(Fails when ``OutletSpider.discovery_failed`` stops listing the failure: the page was
+    neither listed nor recorded.)"""
     _, discovery, _, (manifest, result, store), _ = fault_runs
     bad = []
     for fault in discovery:
@@ -241,7 +245,8 @@ def test_every_discovery_fault_is_listed_or_provably_read(fault_runs):
 
 def test_entities_are_never_expanded_into_what_the_crawler_requests(fault_runs):
     """The feeds' poisoned links are article URLs only if entities were expanded: then the
-    crawler would request them, and the marker would reach the WARCs, index and manifest."""
+    crawler would request them, and the marker would reach the WARCs, index and manifest.
+    (Fails with ``resolve_entities: True`` in ``spiders.safety.UNTRUSTED_XML``.)"""
     _, discovery, _, (manifest, result, store), _ = fault_runs
     poisoned = [f for f in discovery if f.marker]
     assert len(poisoned) == 4

@@ -189,6 +189,7 @@ def no_conditional_writes(s3_env, monkeypatch):
 
 def test_a_run_refuses_a_server_that_ignores_if_none_match_at_start_up(no_conditional_writes, s3_env, s3_prefix,
                                                                        tmp_path, prefect_env):
+    """(Fails when ``open_store`` stops probing: the run starts, and fails later on its uploads.)"""
     env_extra = {**{k: v for k, v in os.environ.items() if k.startswith("AWS_")},
                  "AWS_ENDPOINT_URL": no_conditional_writes.endpoint, "NEWSARCHIVE_S3_ADDRESSING": "path"}
     run = newsarchive(run_args("sputnik", s3_prefix, "http://127.0.0.1:9"), tmp_path,
@@ -220,7 +221,8 @@ def _spool_of_one_warc(tmp: Path, name: str, url: str) -> tuple[Spool, str]:
 def test_two_workers_never_lose_each_others_index_entries_on_a_server_that_ignores_if_none_match(
         no_conditional_writes, s3_env, s3_prefix, tmp_path, monkeypatch):
     """Both workers read the same index generation, then both write the next one: without
-    conditional writes the second would silently replace the first (and its entries)."""
+    conditional writes the second would silently replace the first (and its entries).
+    (Fails when ``S3Store._put_single`` stops probing: one worker's index line is lost.)"""
     urls = {name: f"http://sputnikglobe.com/20261122/{name}-1000{n}.html" for n, name in enumerate(("a", "b"))}
     spools = {name: _spool_of_one_warc(tmp_path, name, url) for name, url in urls.items()}
     barrier = threading.Barrier(2, timeout=10)

@@ -91,7 +91,8 @@ def test_through_a_proxy_an_outlet_name_is_not_resolved_here(monkeypatch):
 
 
 def test_a_crawl_refuses_an_outlet_whose_name_resolves_to_a_private_address(tmp_path, prefect_env):
-    """No proxy: the crawler resolves the outlet's name itself, and every name resolves to 10.0.0.1."""
+    """No proxy: the crawler resolves the outlet's name itself, and every name resolves to 10.0.0.1.
+    (Fails when ``AddressGuard.process_request`` stops checking the resolved addresses.)"""
     env = run_env(tmp_path, prefect_env, {"NEWSARCHIVE_FAKE_RESOLVE": "10.0.0.1"})
     env["PYTHONPATH"] = f"{FAKEDNS_DIR}:{env['PYTHONPATH']}"
     store = tmp_path / "archive"
@@ -134,6 +135,7 @@ def _spider_reading(url: str, body: bytes) -> OutletSpider:
 
 
 def test_our_spider_reads_feeds_without_expanding_entities(tmp_path):
+    """(Fails with ``resolve_entities: True`` in ``spiders.safety.UNTRUSTED_XML``.)"""
     # The poisoned links are article URLs once expanded; unexpanded they are the bare host.
     bomb = _spider_reading("http://menafn.com/rss/menafn_Politics.xml", xml_bomb("menafn.com", "/1234567/bomb"))
     assert not [url for url in bomb.candidates if "lol" in url], list(bomb.candidates)
