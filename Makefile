@@ -59,7 +59,7 @@ serve: install
 
 ## Regenerate the screenshots in docs/ (headless Chromium): the Prefect UI, the probe's artifact and the web app
 screenshots: install-test install-replay test-tools
-	NEWSARCHIVE_SCREENSHOT_DIR=docs $(PY) -m pytest -q tests/integration/test_prefect_ui.py tests/integration/test_probe_ui.py tests/integration/test_web.py
+	NEWSARCHIVE_SCREENSHOT_DIR=docs $(PY) -m pytest -q tests/integration/test_prefect_ui.py tests/integration/test_probe_ui.py tests/integration/test_web.py tests/integration/test_drift.py
 
 ## Extraction quality in one run: ours beside plain trafilatura (ScrapingHub set, or BENCHMARK=DIR),
 ## beside plain htmldate on dates (DATES=DIR in htmldate's layout; default: the outlet captures),

@@ -49,7 +49,7 @@ def run(scale: str) -> dict:
         for size in plan["e2e"]:
             _log(f"end-to-end at {size} articles: full run, baseline, no-op run")
             prefect_db = database.create_database(f"prefect_e2e_{size}").replace("postgresql:", "postgresql+asyncpg:")
-            results["e2e"].append(e2e.measure(size, prefect_db))
+            results["e2e"].append(e2e.measure(size, prefect_db, with_reextract=size == plan["e2e"][-1]))
     finally:
         database.stop()
     _log(f"fetch + WARC at {plan['latency_ms']} ms latency")
@@ -73,7 +73,8 @@ def summary_line(results: dict) -> str:
     return (f"bench: e2e_ratio={large['e2e_ratio']:.2f} fetch_vs_bound={results['fetch']['ratio']:.2f} "
             f"noop_fraction={max(e['noop_fraction'] for e in results['e2e']):.3f} rss_mb_1k={small['full']['rss_mb']:.0f} "
             f"rss_mb_10k={large['full']['rss_mb']:.0f} get_median_ms={results['get']['local']['median_ms']:.2f} "
-            f"search_p95_ms={results['search']['http']['p95_ms']:.1f}")
+            f"search_p95_ms={results['search']['http']['p95_ms']:.1f}"
+            + (f" reextract_ratio={large['reextract_ratio']:.2f}" if "reextract_ratio" in large else ""))
 
 
 def table(results: dict) -> str:
@@ -101,6 +102,11 @@ def table(results: dict) -> str:
         rows.append((f"   no-op, Prefect on SQLite, {e['articles']}", f"{e['noop_sqlite']['wall_s']:.1f} s",
                      f"full run {e['full']['wall_s']:.1f} s", f"{e['noop_sqlite_fraction']:.3f}", "info"))
     first, last = results["e2e"][0], results["e2e"][-1]
+    if "reextract" in last:
+        r = last["reextract"]
+        rows.append((f"7. reextract, {r['pages']} archived pages", f"{r['pages_per_s']:.0f} pages/s",
+                     f"trafilatura {last['baseline']['pages_per_s']:.0f} pages/s, one process",
+                     f"{last['reextract_ratio']:.2f}", ">= 1.6"))
     rows.append((f"4. peak RSS, {first['articles']} / {last['articles']}",
                  f"{first['full']['rss_mb']:.0f} / {last['full']['rss_mb']:.0f} MB",
                  f"PSS {first['full']['pss_mb']:.0f} / {last['full']['pss_mb']:.0f} MB; Prefect server "

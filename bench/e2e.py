@@ -80,7 +80,21 @@ def baseline(pages: list[tuple[str, bytes]]) -> dict:
     return {"pages": len(pages), "wall_s": wall, "pages_per_s": len(pages) / wall}
 
 
-def measure(total_articles: int, prefect_db: str) -> dict:
+def reextract_all(store: Path) -> dict:
+    """``newsarchive reextract`` of every outlet over the run's archive (the rules unchanged: every page
+    is extracted again and compared, nothing is written), as a user runs it."""
+    pages, start = 0, time.perf_counter()
+    for slug in SLUGS:
+        done = subprocess.run([sys.executable, "-m", "flows.cli.main", "reextract", "--outlet", slug,
+                               "--store", str(store)], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"reextract {slug} failed: {done.stderr.strip().splitlines()[-1:]}")
+        pages += int(done.stdout.split(" page(s)")[0].rsplit(" ", 1)[1])
+    wall = time.perf_counter() - start
+    return {"pages": pages, "wall_s": wall, "pages_per_s": pages / wall}
+
+
+def measure(total_articles: int, prefect_db: str, with_reextract: bool = False) -> dict:
     """Full run, baseline and no-op run of ``total_articles`` spread evenly over the six outlets.
 
     Prefect's API keeps its runs in ``prefect_db`` (PostgreSQL, as in ``deploy/compose.yaml``).
@@ -93,6 +107,7 @@ def measure(total_articles: int, prefect_db: str) -> dict:
         store = work / "archive"
         full = _pipeline_run(store, proxy, per_outlet, work / "full.json", prefect_db)
         base = baseline(article_pages(store))
+        repair = reextract_all(store) if with_reextract else None
         noop = _pipeline_run(store, proxy, per_outlet, work / "noop.json", prefect_db)
         noop_sqlite = _pipeline_run(store, proxy, per_outlet, work / "noop-sqlite.json", None)
     full["pages_per_s"] = full["new"] / full["wall_s"]
@@ -109,4 +124,5 @@ def measure(total_articles: int, prefect_db: str) -> dict:
         "cpu_ms_per_page": 1000 * full["cpu_s"] / max(1, full["new"]),
         "baseline_ms_per_page": 1000 * base["wall_s"] / max(1, base["pages"]),
         "cores": os.cpu_count(),
+        **({"reextract": repair, "reextract_ratio": repair["pages_per_s"] / base["pages_per_s"]} if repair else {}),
     }

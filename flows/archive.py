@@ -27,7 +27,8 @@ from flows.orchestration.credentials import apply_s3_block
 from flows.orchestration.fan_out import OUTLET_RUN_TIMEOUT_SECONDS, publish_outcome, run_outlet_deployment
 from flows.pipeline import steps
 from flows.pipeline.outlet import OutletRun, archive_outlet as archive_outlet_plain, iso
-from flows.pipeline.run import RunRequest, archive_run, failed_outlets
+from flows.pipeline.reextract import ReextractRequest, describe as describe_reextract, reextract as reextract_plain
+from flows.pipeline.run import RunRequest, archive_run, degraded_outlets, failed_outlets
 from spiders.outlets import SLUGS
 
 # The registry's outlets as a type: Prefect's parameter forms offer them as choices.
@@ -103,6 +104,8 @@ def archive_outlet(
                   list(revisit_after_days), now, since), PrefectSteps())
     if outcome.error:
         return Failed(message=f"{outlet}: {outcome.error}", data=outcome.counts())
+    if outcome.degraded:
+        return Failed(message=f"{outlet} degraded: {'; '.join(outcome.degraded)}", data=outcome.counts())
     return outcome.counts()
 
 
@@ -167,9 +170,34 @@ def archive(
         return result.result(raise_on_failure=False)
 
     manifest = archive_run(request, PrefectSteps(), run_outlet)
-    failed = failed_outlets(manifest)
+    failed, degraded = failed_outlets(manifest), degraded_outlets(manifest)
     if failed or manifest.get("error"):
         reasons = "; ".join(f"{slug}: {error}" for slug, error in failed.items()) or manifest["error"]
         return Failed(message=f"{len(failed)} of {len(manifest['outlets'])} outlet(s) failed: {reasons}", data=manifest)
+    if degraded:
+        reasons = "; ".join(f"{slug}: {finding}" for slug, findings in degraded.items() for finding in findings)
+        return Failed(message=f"{len(degraded)} of {len(manifest['outlets'])} outlet(s) degraded: {reasons}",
+                      data=manifest)
     return Completed(message=f"archived {sum(c['new'] for c in manifest['outlets'].values())} new article(s)",
                      data=manifest)
+
+
+@flow(name="reextract", flow_run_name="reextract {outlet}", task_runner=ThreadPoolTaskRunner(max_workers=2))
+def reextract(
+    outlet: Annotated[OutletSlug, Field(description="the outlet whose stored WARCs are extracted again")],
+    store: Annotated[str, Field(description="a directory, or s3://bucket/prefix")] = "./archive",
+    start: Annotated[date | None, Field(description="first capture day (UTC; default: the first)")] = None,
+    end: Annotated[date | None, Field(description="last capture day (UTC; default: the last)")] = None,
+    state: Annotated[str | None, Field(description="state database URL (default: NEWSARCHIVE_STATE, else SQLite in the store's workspace)")] = None,
+    s3_block: Annotated[str | None, Field(description="name of a Secret block holding the S3 credentials")] = None,
+) -> dict:
+    """Extract the outlet's stored WARCs of a period again with the current rules; write a new version of
+    each article whose text or metadata changed (``diff.reason`` "reextracted"). Idempotent and resumable."""
+    from prefect.artifacts import create_markdown_artifact
+
+    apply_s3_block(s3_block)
+    summary = reextract_plain(ReextractRequest(outlet, store, start, end, state), PrefectSteps())
+    create_markdown_artifact(f"# Re-extraction of {outlet}\n\n{describe_reextract(summary)}\n\n"
+                             f"Manifest: `manifests/{summary.run_id}.json`", key="reextract-summary",
+                             description=f"What re-extracting {outlet} changed")
+    return summary.to_dict()

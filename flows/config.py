@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from flows.health.drift import Thresholds
+
 DEFAULTS = Path(__file__).with_name("settings.toml")
 ENV_VAR = "NEWSARCHIVE_CONFIG"
 _RUN_KEYS = {"outlets", "store", "max_articles", "delay", "state", "contact_url"}
@@ -31,6 +33,7 @@ class Settings:
     state: str | None  # None: SQLite in the store's workspace
     contact_url: str
     schedules: dict[str, str] = field(default_factory=dict)  # outlet slug -> cron: the registry's, then the file's
+    health: Thresholds = field(default_factory=Thresholds)  # drift detection, [health]
 
 
 def _read(path: Path) -> dict:
@@ -105,7 +108,23 @@ def validate(data: dict, where: str) -> Settings:
         schedules[slug] = cron
     return Settings(outlets=outlets, store=store, max_articles=max_articles,
                     delay=float(delay) if delay >= 0 else None, state=state or None,
-                    contact_url=contact, schedules=dict(schedules))
+                    contact_url=contact, schedules=dict(schedules), health=_thresholds(data.get("health", {}), where))
+
+
+def _thresholds(values: dict, where: str) -> Thresholds:
+    """``[health]``: whole numbers of at least 1 for the counts, positive numbers for the others."""
+    defaults = Thresholds()
+    checked = {}
+    for key, value in values.items():
+        if key not in Thresholds.__dataclass_fields__:
+            raise ConfigError(f"{where}: unknown key health.{key} (expected: {', '.join(Thresholds.__dataclass_fields__)})")
+        kind = type(getattr(defaults, key))
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind is int and not isinstance(value, int)):
+            raise ConfigError(f"{where}: health.{key} must be a {'whole ' if kind is int else ''}number, got {value!r}")
+        if value <= 0 or (key == "words_factor" and value <= 1) or (key == "share_change" and value > 1):
+            raise ConfigError(f"{where}: health.{key} is out of range: {value!r}")
+        checked[key] = kind(value)
+    return Thresholds(**checked)
 
 
 def _store_uri(value: object, where: str) -> str:

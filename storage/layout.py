@@ -51,6 +51,14 @@ def articles_key(outlet: str, when: datetime, run_id: str) -> str:
     return f"articles/{outlet}/{_day(when)}/{run_id}.jsonl.gz"
 
 
+def articles_part_key(outlet: str, when: datetime, run_id: str, part: int) -> str:
+    """``articles/<outlet>/<yyyy>/<mm>/<dd>/<run>.<part>.jsonl.gz``: a run that commits in batches
+    (re-extraction, one batch per WARC) writes one records file per batch."""
+    if part < 0:
+        raise BadKeyPart(f"invalid part number: {part}")
+    return articles_key(outlet, when, run_id).removesuffix(".jsonl.gz") + f".{part:05d}.jsonl.gz"
+
+
 def parquet_key(outlet: str, day: date) -> str:
     """``parquet/<outlet>/<yyyy>/<mm>/<dd>.parquet``: the day's article records as one table."""
     _check(_SLUG, outlet, "outlet")

@@ -96,6 +96,17 @@ validator_table = sa.Table(
     sa.Column("lastmod", sa.Text),
 )
 
+# Extraction health of each outlet in each run (signals as JSON), with the drift verdict.
+health_table = sa.Table(
+    "health", metadata,
+    sa.Column("run_id", sa.Text, primary_key=True),
+    sa.Column("outlet", sa.Text, primary_key=True),
+    sa.Column("recorded", sa.Text, nullable=False),  # ISO time; orders an outlet's runs
+    sa.Column("verdict", sa.Text, nullable=False),  # healthy | degraded | baseline | too few pages
+    sa.Column("signals", sa.Text, nullable=False),  # JSON object of flows.health.signals.OutletHealth
+    sa.Column("findings", sa.Text, nullable=False),  # JSON list of one-line findings
+)
+
 
 def _create(*tables: sa.Table) -> Callable[[Connection], None]:
     return lambda conn: [table.create(conn) for table in tables]
@@ -115,6 +126,7 @@ MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _create(articles, texts, runs),
     _create(signatures),
     _versions_and_captures,
+    _create(health_table),
 )
 
 
@@ -168,6 +180,17 @@ class Validator:
     etag: str | None = None
     last_modified: str | None = None
     lastmod: str | None = None  # what the sitemap index listed when this sitemap was last read
+
+
+@dataclass(frozen=True)
+class HealthRow:
+    """One outlet's extraction health in one run."""
+    run_id: str
+    outlet: str
+    recorded: str
+    verdict: str
+    signals: dict
+    findings: list[str]
 
 
 @dataclass(frozen=True)
@@ -415,6 +438,28 @@ class StateStore:
                           signatures.c.credited_outlet, signatures.c.minhash).order_by(signatures.c.canonical_url)
         with self._engine.connect() as conn:
             yield from (tuple(row) for row in conn.execute(query))
+
+    # -- extraction health ----------------------------------------------------------
+
+    def record_health(self, row: HealthRow) -> None:
+        values = {**asdict(row), "signals": json.dumps(row.signals, sort_keys=True),
+                  "findings": json.dumps(row.findings)}
+        with self._engine.begin() as conn:
+            self._upsert(conn, health_table, values, update=("recorded", "verdict", "signals", "findings"))
+
+    def health_history(self, outlet: str, verdicts: Iterable[str] | None = None, limit: int = 20,
+                       before_run: str | None = None) -> list[HealthRow]:
+        """The outlet's health rows, newest first (only ``verdicts`` if given; none of ``before_run`` or later)."""
+        table = health_table
+        query = sa.select(table).where(table.c.outlet == outlet)
+        if verdicts is not None:
+            query = query.where(table.c.verdict.in_(list(verdicts)))
+        if before_run is not None:
+            query = query.where(table.c.run_id < before_run)
+        query = query.order_by(table.c.recorded.desc(), table.c.run_id.desc()).limit(limit)
+        with self._engine.connect() as conn:
+            return [HealthRow(**{**row._mapping, "signals": json.loads(row.signals), "findings": json.loads(row.findings)})
+                    for row in conn.execute(query)]
 
     def article_count(self, outlet: str | None = None) -> int:
         query = sa.select(sa.func.count()).select_from(articles)

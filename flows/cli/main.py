@@ -12,10 +12,10 @@ import argparse
 import os
 import sys
 
-from flows.cli import archivist, furniture, history, probe, runs, schedule, web
+from flows.cli import archivist, furniture, history, probe, reextract, runs, schedule, web
 from flows.cli.errors import CliError
 
-COMMAND_MODULES = (runs, archivist, history, schedule, furniture, probe, web)
+COMMAND_MODULES = (runs, reextract, archivist, history, schedule, furniture, probe, web)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,6 +43,8 @@ def _with_settings(parser: argparse.ArgumentParser, args: argparse.Namespace, ar
     if args.command == "run":
         command.set_defaults(max_articles=settings.max_articles, delay=settings.delay)
     os.environ.setdefault("NEWSARCHIVE_CONTACT_URL", settings.contact_url)
+    if args.config:  # what the pipeline itself reads from the file (the [health] thresholds)
+        os.environ["NEWSARCHIVE_CONFIG"] = str(args.config)
     return parser.parse_args(argv)
 
 

@@ -44,13 +44,18 @@ def report(manifest: dict) -> int:
     """The summary table, one error line per failed outlet, and the exit status."""
     from flows.cli.summary import print_summary
 
+    from flows.pipeline.run import degraded_outlets, failed_outlets
+
     print_summary(manifest)
-    errors = [(slug, o["error"]) for slug, o in manifest["outlets"].items() if o.get("error")]
-    for slug, error in errors:
+    errors, degraded = failed_outlets(manifest), degraded_outlets(manifest)
+    for slug, error in errors.items():
         print(f"newsarchive: error: {slug}: {error}", file=sys.stderr)
+    for slug, findings in degraded.items():
+        for finding in findings:
+            print(f"newsarchive: degraded: {slug}: {finding}", file=sys.stderr)
     if manifest.get("error") and not errors:
         print(f"newsarchive: error: {manifest['error']}", file=sys.stderr)
-    return EXIT_FAILED if errors or manifest.get("error") else 0
+    return EXIT_FAILED if errors or degraded or manifest.get("error") else 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -41,6 +41,12 @@ class ProgressBar(Reporter):
             self._progress.update(self._task, advance=1, description=f"archived {outlet}: {state}")
 
 
+def health_label(counts: dict) -> str:
+    """The outlet's health verdict, for a table cell ("" when the run judged none)."""
+    health = counts.get("health") or {}
+    return health.get("verdict", "")
+
+
 def print_summary(manifest: dict, file=None) -> None:
     out = file or sys.stdout
     # Wide enough for the table when the output is a file or a pipe (rich assumes 80 columns there).
@@ -49,13 +55,14 @@ def print_summary(manifest: dict, file=None) -> None:
     table.add_column("outlet")
     for column in _COLUMNS:
         table.add_column(_HEADERS.get(column, column), justify="right")
+    table.add_column("health")
     table.add_column("error")
     totals = dict.fromkeys(_COLUMNS, 0)
     for slug, counts in manifest["outlets"].items():
-        table.add_row(slug, *(str(counts.get(c, 0)) for c in _COLUMNS), counts.get("error") or "")
+        table.add_row(slug, *(str(counts.get(c, 0)) for c in _COLUMNS), health_label(counts), counts.get("error") or "")
         for column in _COLUMNS:
             totals[column] += counts.get(column, 0)
-    table.add_row("total", *(str(totals[c]) for c in _COLUMNS), "", style="bold")
+    table.add_row("total", *(str(totals[c]) for c in _COLUMNS), "", "", style="bold")
     console.print(table)
     console.print(f"store: {manifest['store']}   manifest: manifests/{manifest['run_id']}.json   "
                   f"files written: {len(manifest['files'])}")

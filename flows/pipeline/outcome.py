@@ -23,6 +23,9 @@ class OutletOutcome:
     blocked: int = 0  # answers that blocked the crawler (403, 429, a bot challenge): see ``blocks``
     error: str | None = None  # why the outlet as a whole failed
     blocks: list[dict] = field(default_factory=list)  # the evidence: url, status, server, marker
+    # Extraction health: {"verdict", "findings", "signals", "baseline", "note"} (flows.health)
+    health: dict | None = None
+    degraded: list[str] = field(default_factory=list)  # drifted signals, one line each, with both values
     failures: list[dict] = field(default_factory=list)  # pages that failed, with their reasons
     duplicates: list[dict] = field(default_factory=list)
     files: list[dict] = field(default_factory=list)  # {key, size, sha256} staged for the store

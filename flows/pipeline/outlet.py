@@ -18,6 +18,8 @@ from flows.dedup.exact import Deduplicator
 from flows.dedup.near import assign_clusters, index_from_state
 from flows.exports.parquet import write_parquet_for_keys
 from flows.extract.furniture_store import FurnitureCache, learn_and_finish_for_run
+from flows.health import drift
+from flows.health.signals import OutletHealth, measure
 from flows.pipeline import progress
 from flows.pipeline.crawl import CrawlFailed
 from flows.pipeline.outcome import OutletOutcome
@@ -28,7 +30,7 @@ from storage import layout
 from storage import pending as pending_commits
 from storage.factory import open_store
 from storage.spool import Spool
-from storage.state import StateStore
+from storage.state import HealthRow, StateStore
 from storage.store import Store, StoreError
 from storage.workspace import Workspace, workspace_for
 
@@ -49,6 +51,7 @@ class OutletRun:
     revisit_after_days: list[int] = field(default_factory=lambda: [1, 7, 30])
     now: datetime | None = None
     since: date | None = None
+    health: drift.Thresholds | None = None  # drift detection (default: the settings file's [health])
 
 
 def utc_now() -> datetime:
@@ -125,6 +128,10 @@ def archive_outlet(run: OutletRun, steps: PlainSteps) -> OutletOutcome:
                 versions.PreviousRecords(target), db.latest_versions(outlet) if due else {}, crawl.warc_paths,
                 utc_now())
             outcome.revisited, outcome.changed, outcome.gone = len(due), found_versions.changed, found_versions.gone
+            unextracted = [page.to_dict() for page in found.unextracted if page.status != "blocked"]
+            health = measure(records, unextracted, blocked=outcome.blocked, duplicates=len(split.duplicates),
+                             near_duplicates=outcome.near_duplicate)
+            verdict = judge_health(db, run, health)
             stored = split.new + found_versions.records
             archived, files = steps.publish(outcome, crawl, stored, signatures, run.run_id, run.started, run_dir,
                                             furniture)
@@ -140,6 +147,10 @@ def archive_outlet(run: OutletRun, steps: PlainSteps) -> OutletOutcome:
                 if not held.waiting(spool):
                     write_parquet_for_keys(target, held.keys)
                     held.apply(db)
+            db.record_health(HealthRow(run.run_id, outlet, iso(utc_now()), verdict.status, health.to_dict(),
+                                       verdict.findings))
+            outcome.health = {"verdict": verdict.status, "findings": verdict.findings, "note": verdict.note,
+                              "signals": health.to_dict(), "baseline": verdict.baseline}
     except StoreError as exc:
         return _failed(outcome, str(exc), steps)
     finally:
@@ -157,6 +168,24 @@ def archive_outlet(run: OutletRun, steps: PlainSteps) -> OutletOutcome:
         return _failed(outcome, f"archived nothing although discovery found {unseen} unseen article(s); "
                                 f"{outcome.failed} failed"
                                 + (f", e.g. {outcome.failures[0]['reason']}" if outcome.failures else ""), steps)
+    if verdict.status == drift.DEGRADED:
+        # Archived, but the text went bad in a way the outlet's own history shows: alert like a failure.
+        outcome.degraded = list(verdict.findings)
+        steps.logger.error("%s degraded: %s", outlet, "; ".join(verdict.findings))
+        progress.get().finished(outlet, outcome.new, "degraded")
+        steps.outlet_finished(outlet, outcome.counts())
+        return outcome
     progress.get().finished(outlet, outcome.new, None)
     steps.outlet_finished(outlet, outcome.counts())
     return outcome
+
+
+def judge_health(db: StateStore, run: OutletRun, health: OutletHealth) -> drift.Verdict:
+    """The run's health verdict against the outlet's last healthy runs before this one."""
+    if run.health is None:
+        from flows.config import load_settings
+
+        run.health = load_settings().health
+    earlier = db.health_history(run.outlet, verdicts=(drift.HEALTHY, drift.BASELINE), limit=run.health.baseline_runs,
+                                before_run=run.run_id)
+    return drift.judge(health, [OutletHealth.from_dict(row.signals) for row in earlier], run.health)

@@ -125,3 +125,8 @@ def archive_run(request: RunRequest, steps: PlainSteps,
 
 def failed_outlets(manifest: dict) -> dict[str, str]:
     return {slug: c["error"] for slug, c in manifest["outlets"].items() if c.get("error")}
+
+
+def degraded_outlets(manifest: dict) -> dict[str, list[str]]:
+    """Outlets whose extraction health drifted from their baseline: their findings."""
+    return {slug: c["degraded"] for slug, c in manifest["outlets"].items() if c.get("degraded") and not c.get("error")}

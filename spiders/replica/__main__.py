@@ -18,6 +18,8 @@ def main(argv: list[str] | None = None) -> int:
         command.add_argument("--seed", type=int, default=1)
         command.add_argument("--epoch", type=int, default=0)
         command.add_argument("--new-per-epoch", type=int, default=5)
+        command.add_argument("--redesign", action="append", default=[], metavar="SLUG@EPOCH",
+                             help="the outlet serves a new design from this epoch on (repeatable)")
         if name == "serve":
             command.add_argument("--port", type=int, default=0)
             command.add_argument("--latency-ms", type=float, default=0.0)
@@ -26,6 +28,12 @@ def main(argv: list[str] | None = None) -> int:
         else:
             command.add_argument("--outlet", choices=SLUGS)
     args = parser.parse_args(argv)
+    redesigns = {}
+    for spec in args.redesign:
+        slug, _, epoch = spec.partition("@")
+        if slug not in SLUGS or not epoch.isdigit():
+            parser.error(f"--redesign takes SLUG@EPOCH with a known outlet, not {spec!r}")
+        redesigns[slug] = int(epoch)
 
     if args.command == "serve":
         from spiders.replica.faults import FaultSpecError, parse_fault
@@ -36,12 +44,14 @@ def main(argv: list[str] | None = None) -> int:
                 parse_fault(spec)
             except FaultSpecError as exc:
                 parser.error(str(exc))
-        serve(args.articles_per_outlet, args.seed, args.epoch, args.port, args.latency_ms, args.new_per_epoch, args.fault)
+        serve(args.articles_per_outlet, args.seed, args.epoch, args.port, args.latency_ms, args.new_per_epoch, args.fault,
+              redesigns)
         return 0
 
     from spiders.replica.catalogue import Replica
 
-    replica = Replica(args.articles_per_outlet, seed=args.seed, epoch=args.epoch, new_per_epoch=args.new_per_epoch)
+    replica = Replica(args.articles_per_outlet, seed=args.seed, epoch=args.epoch, new_per_epoch=args.new_per_epoch,
+                      redesigns=redesigns)
     for slug in [args.outlet] if args.outlet else SLUGS:
         for truth in replica.articles(slug):
             sys.stdout.write(json.dumps(asdict(truth), ensure_ascii=False) + "\n")

@@ -21,6 +21,7 @@ from spiders.outlet import Outlet
 from spiders.outlets import SLUGS, get_outlet
 from spiders.replica import bodies
 from spiders.replica.outlet import EntryDraft, OutletSite, outlet_site
+from spiders.replica.redesign import redesign
 
 BASE_TIME = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
 EPOCH_LENGTH = timedelta(days=1)  # new articles of epoch k appear during day k after BASE_TIME
@@ -97,12 +98,14 @@ class Replica:
     """The six outlets' catalogues for one (seed, size, epoch)."""
 
     def __init__(self, articles_per_outlet: int = 50, seed: int = 1, epoch: int = 0, new_per_epoch: int = 5,
-                 furniture_epoch: int | None = None):
+                 furniture_epoch: int | None = None, redesigns: dict[str, int] | None = None):
         if articles_per_outlet < 1 or epoch < 0 or new_per_epoch < 0:
             raise ValueError("articles_per_outlet >= 1, epoch >= 0 and new_per_epoch >= 0 required")
         if epoch * new_per_epoch > _TITLE_OFFSET:
             raise ValueError(f"at most {_TITLE_OFFSET} new articles per outlet")
         self.articles_per_outlet = articles_per_outlet
+        # outlet -> the epoch from which its site serves a new design (spiders.replica.redesign)
+        self.redesigns = dict(redesigns or {})
         self.seed = seed
         self.epoch = epoch
         self.new_per_epoch = new_per_epoch
@@ -125,7 +128,17 @@ class Replica:
         return self.render_article(self.article(outlet, self.entries(outlet)[index].rank))
 
     def render_article(self, article: Article) -> bytes:
-        return self.sites[article.entry.outlet].article(self, article).encode("utf-8")
+        page = self.sites[article.entry.outlet].article(self, article).encode("utf-8")
+        if self.redesigned(article.entry.outlet):
+            older = [self.entry(article.entry.outlet, article.entry.rank + k) for k in range(1, 4)]
+            teasers = [self.article(e.outlet, e.rank).paragraphs[0] for e in older
+                       if e.rank < self.articles_per_outlet and e.status == 200]
+            page = redesign(page, article.paragraphs, teasers)
+        return page
+
+    def redesigned(self, outlet: str) -> bool:
+        """The outlet's site serves its new design at this epoch."""
+        return outlet in self.redesigns and self.epoch >= self.redesigns[outlet]
 
     def truth_for_url(self, url: str) -> ArticleTruth | None:
         entry = self.entry_for_url(url)

@@ -83,8 +83,8 @@ class ReplicaServer:
 
 
 def serve(articles_per_outlet: int, seed: int, epoch: int, port: int, latency_ms: float, new_per_epoch: int = 5,
-          faults: list[str] | None = None) -> None:
-    site = Site(Replica(articles_per_outlet, seed=seed, epoch=epoch, new_per_epoch=new_per_epoch))
+          faults: list[str] | None = None, redesigns: dict[str, int] | None = None) -> None:
+    site = Site(Replica(articles_per_outlet, seed=seed, epoch=epoch, new_per_epoch=new_per_epoch, redesigns=redesigns))
 
     def ready(bound: int) -> None:
         sys.stdout.write(f"READY port={bound}\n")

@@ -10,8 +10,7 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 import pytest
 import yaml
@@ -19,6 +18,7 @@ import yaml
 from flows.orchestration.credentials import CredentialsError, apply_s3_block, s3_environment
 from spiders.outlets import SLUGS
 from tests.servers import PROJECT_ROOT
+from tests.servers.alerts import AlertReceiver, wait_for
 from tests.servers.prefect import running_worker, worker_env
 from tests.servers.replica import running_replica
 
@@ -80,30 +80,9 @@ def test_s3_credentials_from_a_secret_block_never_show_in_logs_or_artifacts(fini
         assert secret not in shown
 
 
-class _Webhook(BaseHTTPRequestHandler):
-    received: list[dict] = []
-
-    def do_POST(self):  # noqa: N802 (http.server's naming)
-        self.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-def _wait_for(predicate, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := predicate():
-            return value
-        time.sleep(0.5)
-    return predicate()
-
-
 def test_failing_outlet_fails_alone_with_its_reason_and_the_automation_alerts(prefect_server, seaweed, tmp_path):
     server = prefect_server.server
-    webhook = ThreadingHTTPServer(("127.0.0.1", 0), _Webhook)
+    webhook = ThreadingHTTPServer(("127.0.0.1", 0), AlertReceiver)
     threading.Thread(target=webhook.serve_forever, daemon=True).start()
     try:
         created = subprocess.run([sys.executable, "deploy/automations.py", "--allow-private",
@@ -138,13 +117,13 @@ def test_failing_outlet_fails_alone_with_its_reason_and_the_automation_alerts(pr
         assert rows["sputnik"]["status"].startswith("FAILED: ")
 
         failed_ids = {flow_run_id, outlets["sputnik"]["id"], outlets["alwaght"]["id"]}
-        alerts = _wait_for(lambda: [a for a in _Webhook.received if any(i in a["body"] for i in failed_ids)]
-                           if len({i for a in _Webhook.received for i in failed_ids if i in a["body"]}) == 3 else None)
-        assert alerts, f"no alert for each failed run; received {_Webhook.received}"
+        alerts = wait_for(lambda: [a for a in AlertReceiver.received if any(i in a["body"] for i in failed_ids)]
+                           if len({i for a in AlertReceiver.received for i in failed_ids if i in a["body"]}) == 3 else None)
+        assert alerts, f"no alert for each failed run; received {AlertReceiver.received}"
         alwaght_alert = next(a for a in alerts if outlets["alwaght"]["id"] in a["body"])
         assert "archived nothing although discovery found" in alwaght_alert["body"]
         assert alwaght_alert["subject"] == "newsarchive: alwaght Failed"
-        assert not any(outlets["menafn"]["id"] in a["body"] for a in _Webhook.received)
+        assert not any(outlets["menafn"]["id"] in a["body"] for a in AlertReceiver.received)
         executed = server.events("prefect.automation.action.executed")
         assert any(r["prefect.resource.id"] == f"prefect.automation.{automation['id']}"
                    for e in executed for r in [e["resource"], *e["related"]])

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.test_prefect_ui import _png_size, _screenshot_dir, render
+from tests.servers.chromium import _png_size, _screenshot_dir, render
 from tests.integration.test_probe import SCENARIOS
 from tests.servers import PROJECT_ROOT
 from tests.servers.prefect import PrefectServer

@@ -36,15 +36,18 @@ class RunningReplica:
 
 @contextlib.contextmanager
 def running_replica(articles_per_outlet: int, seed: int = 1, epoch: int = 0, latency_ms: float = 0,
-                    faults: list[str] = ()) -> Iterator[RunningReplica]:
+                    faults: list[str] = (), new_per_epoch: int = 5,
+                    redesigns: dict[str, int] | None = None) -> Iterator[RunningReplica]:
     """``faults``: specs as for ``--fault`` (``HOST[/PATH]=KIND[:OPTIONS]``, see spiders.replica.faults).
 
     The process is started and stopped by the same code the demo uses (spiders.replica.process).
     """
     with start_replica(articles_per_outlet, seed=seed, epoch=epoch, latency_ms=latency_ms,
-                       startup_timeout=START_TIMEOUT, faults=faults) as proxy_url:
+                       startup_timeout=START_TIMEOUT, faults=faults, new_per_epoch=new_per_epoch,
+                       redesigns=redesigns) as proxy_url:
         port = int(proxy_url.rsplit(":", 1)[1])
-        yield RunningReplica(port, Replica(articles_per_outlet, seed=seed, epoch=epoch))
+        yield RunningReplica(port, Replica(articles_per_outlet, seed=seed, epoch=epoch, new_per_epoch=new_per_epoch,
+                                           redesigns=redesigns))
 
 
 @pytest.fixture(scope="session")
