@@ -38,12 +38,12 @@ from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.spiders import SitemapSpider
-from scrapy.utils.iterators import xmliter_lxml
 from twisted.python.failure import Failure
 
 from spiders import blocking
 from spiders.outlet import Outlet
 from spiders.outlets import get_outlet
+from spiders.safety import untrusted_xml_elements
 from spiders.urls import canonical_url, date_in_url
 
 logger = logging.getLogger(__name__)
@@ -314,22 +314,24 @@ class OutletSpider(SitemapSpider):
             self.discovery_failures.append({"url": response.url, "reason": f"invalid feed: {error}"})
 
     def _read_feed(self, response: Response) -> None:
-        for item in xmliter_lxml(response, "item"):  # RSS 2.0
-            link = item.xpath("link/text()").get() or item.xpath("guid/text()").get()
-            date = item.xpath("pubDate/text()").get() or item.xpath("*[local-name()='date']/text()").get()
+        # Our own parse, with entities left unexpanded (spiders.safety), not Scrapy's xmliter.
+        for node in untrusted_xml_elements(response.body, ("item", f"{{{ATOM_NS}}}entry")):
+            if node.tag == "item":  # RSS 2.0
+                link = node.findtext("link") or node.findtext("guid")
+                date = node.findtext("pubDate") or next(
+                    (child.text for child in node
+                     if isinstance(child.tag, str) and etree.QName(child).localname == "date"), None)
+                if link and link.strip():
+                    self.add_candidate(response.urljoin(link.strip()), published=parse_date(date))
+                continue
+            links = node.findall(f"{{{ATOM_NS}}}link")
+            link = next((item.get("href") for item in links if item.get("rel") in (None, "alternate")), None)
             if link:
-                self.add_candidate(response.urljoin(link.strip()), published=parse_date(date))
-        if b"<entry" in response.body:
-            for entry in xmliter_lxml(response, "entry", namespace=ATOM_NS, prefix="atom"):
-                link = entry.xpath("atom:link[not(@rel) or @rel='alternate']/@href").get()
-                published = entry.xpath("atom:published/text()").get()
-                updated = entry.xpath("atom:updated/text()").get()
-                if link:
-                    self.add_candidate(
-                        response.urljoin(link.strip()),
-                        published=parse_date(published),
-                        modified=parse_date(updated),
-                    )
+                self.add_candidate(
+                    response.urljoin(link.strip()),
+                    published=parse_date(node.findtext(f"{{{ATOM_NS}}}published")),
+                    modified=parse_date(node.findtext(f"{{{ATOM_NS}}}updated")),
+                )
 
     def parse_section(self, response: Response) -> Iterator[Request]:
         """Follow the next page until a page brings nothing new or the page cap is hit.

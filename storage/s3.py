@@ -11,7 +11,12 @@ Every upload carries our SHA-256: the server checks the body against it
 recompute and compare after a HEAD), and it is kept in the object metadata
 (``x-amz-meta-sha256``) so ``head`` can report it. Writes are conditional
 (``If-None-Match: *``): when the key exists, its stored checksum decides
-between "already there" (success) and "conflicting object" (error).
+between "already there" (success) and "conflicting object" (error). Two workers
+adding to the merged CDXJ index rely on that to never overwrite each other's
+index generation, so before its first write-once put a process checks, once per
+endpoint and bucket, that the server honours the header (a probe object put twice
+under ``_probe/``, then deleted); a server that ignores it is refused with a
+one-line :class:`StoreError`.
 Retries are bounded (standard mode, short timeouts) so an outage surfaces as
 :class:`StoreUnavailable` within about 30 seconds.
 """
@@ -21,6 +26,7 @@ import base64
 import hashlib
 import logging
 import os
+import secrets
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -49,6 +55,10 @@ MULTIPART_THRESHOLD = int(os.environ.get("NEWSARCHIVE_S3_MULTIPART_MB", "64")) *
 CONNECT_TIMEOUT = 3
 READ_TIMEOUT = 8
 MAX_ATTEMPTS = 3
+
+# (endpoint, bucket) -> None when the server honours If-None-Match, else why it is refused.
+_CONDITIONAL_WRITES: dict[tuple[str, str], str | None] = {}
+_CONDITIONAL_WRITES_LOCK = threading.Lock()
 
 _UNAVAILABLE_CODES = {"SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout", "503", "500"}
 _CHUNK = 1024 * 1024
@@ -116,8 +126,43 @@ class S3Store:
     def put_bytes(self, key: str, data: bytes, *, overwrite: bool = False) -> ObjectInfo:
         return self._put_single(key, data, len(data), hashlib.sha256(data).digest(), overwrite)
 
+    def require_conditional_writes(self) -> None:
+        """Raise StoreError unless the server honours ``If-None-Match: *`` (checked once per process)."""
+        where = (self.client.meta.endpoint_url, self.bucket)
+        with _CONDITIONAL_WRITES_LOCK:
+            if where not in _CONDITIONAL_WRITES:
+                _CONDITIONAL_WRITES[where] = self._probe_conditional_writes()
+            refusal = _CONDITIONAL_WRITES[where]
+        if refusal:
+            raise StoreError(refusal)
+
+    def _probe_conditional_writes(self) -> str | None:
+        """Put a probe object twice with If-None-Match: the second put must be refused (412)."""
+        probe = f"_probe/conditional-write-{secrets.token_hex(8)}"
+        refusal = (f"{self.uri}: the S3 server ignores If-None-Match (conditional writes), so concurrent "
+                   "workers could overwrite each other's index; use a server that honours it")
+        try:
+            for body in (b"first", b"second"):
+                self.client.put_object(Bucket=self.bucket, Key=self._key(probe), Body=body, IfNoneMatch="*")
+            return refusal
+        except ClientError as exc:
+            if _is_precondition_failed(exc):
+                return None
+            if _code(exc) == "NotImplemented" or _status(exc) == 501:
+                return refusal.replace("ignores If-None-Match", "does not support If-None-Match")
+            raise self._error(exc, probe, "write") from None
+        except (BotoCoreError, OSError) as exc:
+            raise self._error(exc, probe, "write") from None
+        finally:
+            try:
+                self.client.delete_object(Bucket=self.bucket, Key=self._key(probe))
+            except (ClientError, BotoCoreError, OSError) as exc:
+                log.warning("%s: could not delete the probe object %s: %s", self.uri, probe, exc)
+
     def _put_single(self, key: str, body, size: int, sha: bytes, overwrite: bool) -> ObjectInfo:
         info = ObjectInfo(key, size, sha.hex())
+        if not overwrite:
+            self.require_conditional_writes()
         extra = {} if overwrite else {"IfNoneMatch": "*"}
         try:
             response = self.client.put_object(
@@ -140,6 +185,7 @@ class S3Store:
         whole, composite, parts = _multipart_digests(path, chunksize)
         info = ObjectInfo(key, size, whole.hex())
         if not overwrite:
+            self.require_conditional_writes()
             existing = self.head(key)
             if existing is not None:
                 return self._existing_must_match(info, existing)

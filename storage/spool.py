@@ -6,7 +6,8 @@ offline run leaves its files spooled, and the next run's flush uploads them.
 
 On disk each entry is ``<id>.data`` plus a ``<id>.json`` sidecar naming the
 key, size and sha256. The sidecar is written last (temp file, fsync,
-rename), so an entry without one, or a temp file, is never taken as complete.
+rename), so an entry without one, or a temp file, is never taken as complete;
+a moved file leaves its source only after that.
 
 Per-WARC CDXJ indexes (``layout.is_warc_cdxj_key``) are also added to the
 merged index during the flush, and leave the spool only once that succeeded.
@@ -17,9 +18,10 @@ import fcntl
 import hashlib
 import json
 import os
+import secrets
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,23 +57,28 @@ class Spool:
         self.dir = Path(directory)
         self.dir.mkdir(parents=True, exist_ok=True)
 
-    def stage(self, key: str, path: Path, *, move: bool = True) -> SpoolEntry:
-        """Put a finished file in the spool under ``key`` (moved by default, else copied)."""
+    def stage(self, key: str, path: Path, *, move: bool = True, sha256: str | None = None) -> SpoolEntry:
+        """Put a finished file in the spool under ``key`` (moved by default, else copied).
+
+        A moved file keeps its source name until the entry is complete (a hard
+        link, or a copy on another filesystem), so a kill at any moment leaves the
+        file at its source, in the spool, or both. ``sha256``: the file's checksum
+        when the caller has it already.
+        """
         check_key(key)
         path = Path(path)
         entry_id = hashlib.sha256(key.encode()).hexdigest()[:32]
         data, sidecar = self.dir / f"{entry_id}.data", self.dir / f"{entry_id}.json"
-        tmp = self.dir / f".{entry_id}.data.tmp-{os.getpid()}"
-        if move:
-            try:
-                os.replace(path, tmp)
-            except OSError:  # another filesystem
-                shutil.copyfile(path, tmp)
-                path.unlink()
-        else:
+        tmp = self.dir / f".{entry_id}.data.tmp-{os.getpid()}-{secrets.token_hex(4)}"
+        try:
+            if not move:
+                raise OSError("copy asked for")
+            os.link(path, tmp)
+        except OSError:  # a copy: asked for, or another filesystem
             shutil.copyfile(path, tmp)
         _fsync_file(tmp)
-        sha, size = sha256_file(tmp), tmp.stat().st_size
+        size = tmp.stat().st_size
+        sha = sha256 or sha256_file(tmp)
         # Replacing a pending entry of the same key: drop its sidecar first,
         # so the old sidecar never describes the new data.
         sidecar.unlink(missing_ok=True)
@@ -79,7 +86,23 @@ class Spool:
         entry = SpoolEntry(key, sha, size, data, time.time())
         _write_atomic(sidecar, json.dumps(
             {"key": key, "sha256": sha, "size": size, "staged_at": entry.staged_at}).encode())
+        if move:
+            path.unlink(missing_ok=True)
         return entry
+
+    def discard_unclaimed(self, claimed_keys: Callable[[], Container[str]]) -> list[SpoolEntry]:
+        """Remove the entries whose key is not in ``claimed_keys()``; returns them.
+
+        ``claimed_keys`` is called after the spool is listed, under the flush lock:
+        whoever names an entry must have done so before staging it.
+        """
+        with _locked(self.dir / ".lock"):
+            entries = self.pending()
+            claimed = claimed_keys()
+            unclaimed = [entry for entry in entries if entry.key not in claimed]
+            for entry in unclaimed:
+                _remove(entry)
+            return unclaimed
 
     def pending(self) -> list[SpoolEntry]:
         entries = []

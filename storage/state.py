@@ -10,6 +10,7 @@ as seen.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+import fcntl
 import json
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta, timezone
@@ -229,10 +230,16 @@ class StateStore:
     def __init__(self, location: str | Path):
         self.url = database_url(location)
         try:
-            if self.url.startswith("sqlite:///"):
-                Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
             self._engine = self._connect(self.url)
-            self._migrate()
+            if self.url.startswith("sqlite:///"):
+                path = Path(self.url.removeprefix("sqlite:///"))
+                path.parent.mkdir(parents=True, exist_ok=True)
+                # Processes opening a new database at once would each create its tables.
+                with open(path.with_name(path.name + ".migrate-lock"), "a") as lock:
+                    fcntl.flock(lock, fcntl.LOCK_EX)
+                    self._migrate()
+            else:
+                self._migrate()
         except (OSError, sa.exc.SQLAlchemyError) as exc:
             reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
             raise StateError(f"cannot open state database {_redacted(self.url)}: {reason}") from None

@@ -7,12 +7,6 @@ _COUNTS = ("discovered", "fetched", "new", "duplicate", "near_duplicate", "chang
            "blocked", "requests")
 
 
-def _status(counts: dict) -> str:
-    if counts.get("blocked"):
-        return f"BLOCKED: {counts['error']}" if counts.get("error") else "BLOCKED"
-    return f"FAILED: {counts['error']}" if counts.get("error") else "ok"
-
-
 def _table(manifest: dict) -> list[dict]:
     rows = []
     for slug, counts in manifest["outlets"].items():
@@ -30,6 +24,8 @@ def _table(manifest: dict) -> list[dict]:
 
 
 def _status(counts: dict) -> str:
+    if counts.get("blocked"):
+        return f"BLOCKED: {counts['error']}" if counts.get("error") else "BLOCKED"
     if counts.get("error"):
         return f"FAILED: {counts['error']}"
     if counts.get("degraded"):

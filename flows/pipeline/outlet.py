@@ -1,9 +1,9 @@
 """One outlet's part of a run: crawl -> extract -> dedup -> publish -> commit, as plain functions.
 
-The outlet commits its own state (through a pending commit written before the
-upload, see ``storage.pending``), so one outlet failing never fails or undoes the
-others. ``archive_outlet`` returns the outlet's outcome; its ``error`` says why
-the outlet failed as a whole.
+The outlet commits its own state (through a pending commit that names its files
+before they enter the spool, see ``storage.pending``), so one outlet failing never
+fails or undoes the others. ``archive_outlet`` returns the outlet's outcome; its
+``error`` says why the outlet failed as a whole.
 """
 from __future__ import annotations
 
@@ -66,16 +66,18 @@ def state_location(store: str, state: str | None) -> str | Path:
     return state or os.environ.get("NEWSARCHIVE_STATE") or workspace_for(store).state_db
 
 
-def recover(workspace: Workspace, spool: Spool, store: Store, state: StateStore, steps: PlainSteps) -> None:
-    """Finish what an earlier, interrupted run left: upload its spool, then apply its state."""
-    left = [entry.key for entry in spool.pending()]
-    if left:
-        from flows.exports.parquet import write_parquet_for_keys  # pyarrow: loaded when used
+def write_views(store: Store, keys: list[str]) -> None:
+    """Rebuild the Parquet views of the days these article-record keys belong to."""
+    from flows.exports.parquet import write_parquet_for_keys  # pyarrow: loaded when used
 
-        steps.logger.info("uploading %d file(s) left in the spool by an earlier run", len(left))
-        steps.flush(spool, store)
-        write_parquet_for_keys(store, left)
-    for run_id in pending_commits.apply_pending(workspace.pending, state):
+    write_parquet_for_keys(store, keys)
+
+
+def recover(workspace: Workspace, spool: Spool, store: Store, state: StateStore, steps: PlainSteps) -> None:
+    """Finish what earlier, interrupted runs left: their pending commits, files and Parquet views."""
+    for run_id in pending_commits.PendingCommits(workspace.pending).recover(
+            spool, store, state, flush=lambda: steps.flush(spool, store),
+            rebuild_views=lambda keys: write_views(store, keys)):
         steps.logger.info("completed the state commit of earlier run %s", run_id)
 
 
@@ -118,7 +120,8 @@ def archive_outlet(run: OutletRun, steps: PlainSteps) -> OutletOutcome:
         with StateStore(state_location(run.store, run.state)) as db:
             if run.recover:
                 recover(workspace, spool, target, db, steps)
-            seen = db.seen_urls(outlet) | pending_commits.pending_urls(workspace.pending, outlet)
+            pending = pending_commits.PendingCommits(workspace.pending)
+            seen = db.seen_urls(outlet) | pending.seen_urls(outlet)
             due = db.due_revisits(outlet, run.now or utc_now(), run.revisit_after_days)
             revisited = {d.canonical_url for d in due}
             try:
@@ -151,18 +154,20 @@ def archive_outlet(run: OutletRun, steps: PlainSteps) -> OutletOutcome:
                              near_duplicates=outcome.near_duplicate)
             verdict = judge_health(db, run, health)
             stored = split.new + found_versions.records
-            archived, staged = steps.publish(outcome, crawl, stored, signatures, run.run_id, run.started,
-                                             run_dir, spool, furniture)
-            outcome.files = [{"key": e.key, "size": e.size, "sha256": e.sha256} for e in staged]
+            archived, files = steps.publish(outcome, crawl, stored, signatures, run.run_id, run.started, run_dir,
+                                            furniture)
             changes = versions.state_changes(outlet, crawl.stats, crawl.warc_paths, run.started, run.run_id,
                                              stored, revisited, outcome.failures)
-            pending = pending_commits.write_pending(
-                workspace.pending, f"{run.run_id}.{outlet}", run.run_id, iso(utc_now()),
-                layout.manifest_key(run.run_id), versions.text_archived(archived, stored), changes.captures,
-                changes.versions, changes.validators)
-            steps.flush(spool, target)
-            if not {e.key for e in staged} & {e.key for e in spool.pending()}:
-                pending_commits.apply_pending_file(pending, db)
+            commit = pending_commits.StateCommit(
+                run.run_id, iso(utc_now()), layout.manifest_key(run.run_id), versions.text_archived(archived, stored),
+                changes.captures, changes.versions, changes.validators)
+            with pending.begin(f"{run.run_id}.{outlet}", commit, files) as held:  # the commit point
+                staged = held.stage(spool)
+                outcome.files = [{"key": e.key, "size": e.size, "sha256": e.sha256} for e in staged]
+                steps.flush(spool, target)
+                if not held.waiting(spool):
+                    write_views(target, held.keys)
+                    held.apply(db)
             db.record_health(HealthRow(run.run_id, outlet, iso(utc_now()), verdict.status, health.to_dict(),
                                        verdict.findings))
             outcome.health = {"verdict": verdict.status, "findings": verdict.findings, "note": verdict.note,

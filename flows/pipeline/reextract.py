@@ -10,7 +10,7 @@ changed: its ``diff`` says ``"reason": "reextracted"`` and the extractor that ma
 it. Records that did not change stay as they are.
 
 It is idempotent (a second run finds nothing to change) and resumable: each WARC is
-one batch (its new versions staged, a pending state commit written, uploaded, then
+one batch (a pending state commit naming its new files written, then the files staged, uploaded,
 committed, the day's Parquet rebuilt), and a checkpoint in the workspace lists the
 WARCs done with the current extractor, so a run killed at any point loses nothing,
 and its rerun first finishes the interrupted batch (``recover``) and skips the
@@ -30,9 +30,8 @@ from pathlib import Path
 
 from flows.dedup.near import credited_slug, signature, signature_hex
 from flows.dedup.versions import PreviousRecords, diff_summary
-from flows.exports.parquet import write_parquet_for_keys
 from flows.extract.furniture_store import FurnitureCache, learn_and_finish_for_run
-from flows.pipeline.outlet import iso, recover, state_location, utc_now
+from flows.pipeline.outlet import iso, recover, state_location, utc_now, write_views
 from flows.pipeline.steps import PlainSteps
 from flows.records.article import RECORD_VERSION, ArticleRecord
 from flows.records.jsonl import write_records
@@ -233,36 +232,41 @@ def _one_warc(key: str, number: int, target: Store, db: StateStore, spool: Spool
                        "extractor": record.extractor_version, "rules": record.rules_version}
         changed.append(record)
     local.unlink(missing_ok=True)
-    staged = []
+    files = []
     for part, (furniture_key, data) in enumerate(furniture):
         path = work / f"furniture-{number}-{part}.json"
         path.write_bytes(data)
-        staged.append(spool.stage(furniture_key, path))
-    if not changed:
-        if staged:
-            steps.flush(spool, target)
-            summary.files += [{"key": e.key, "size": e.size, "sha256": e.sha256} for e in staged]
+        files.append((furniture_key, path))
+    archived, versions, articles_key = [], [], None
+    if changed:
+        articles_key = layout.articles_part_key(summary.outlet, started, run_id, number)
+        records_path = work / f"articles-{number}.jsonl.gz"
+        write_records(records_path, changed)
+        files.append((articles_key, records_path))
+        archived = [ArchivedArticle(r.canonical_url, r.outlet, r.text_sha256, articles_key, r.published,
+                                    credited_slug(r), signature_hex(signature(r.text))) for r in changed]
+        versions = [VersionRow(r.canonical_url, r.version, r.outlet, "ok", r.fetched_at, r.text_sha256,
+                               articles_key, r.published, None, r.diff, run_id) for r in changed]
+    if not files:
         return
-    articles_key = layout.articles_part_key(summary.outlet, started, run_id, number)
-    records_path = work / f"articles-{number}.jsonl.gz"
-    write_records(records_path, changed)
-    entry = spool.stage(articles_key, records_path)
-    archived = [ArchivedArticle(r.canonical_url, r.outlet, r.text_sha256, articles_key, r.published,
-                                credited_slug(r), signature_hex(signature(r.text))) for r in changed]
-    versions = [VersionRow(r.canonical_url, r.version, r.outlet, "ok", r.fetched_at, r.text_sha256, articles_key,
-                           r.published, None, r.diff, run_id) for r in changed]
-    pending = pending_commits.write_pending(workspace.pending, f"{run_id}.{number:05d}", run_id, iso(utc_now()),
-                                            layout.manifest_key(run_id), archived, versions=versions)
-    steps.flush(spool, target)
-    if entry.key not in {e.key for e in spool.pending()}:
-        pending_commits.apply_pending_file(pending, db)
-    write_parquet_for_keys(target, [articles_key])
+    commit = pending_commits.StateCommit(run_id, iso(utc_now()), layout.manifest_key(run_id), archived,
+                                         versions=versions)
+    with pending_commits.PendingCommits(workspace.pending).begin(f"{run_id}.{number:05d}", commit,
+                                                                 files) as held:  # the commit point
+        staged = held.stage(spool)
+        steps.flush(spool, target)
+        if not held.waiting(spool):
+            if articles_key:
+                write_views(target, [articles_key])
+            held.apply(db)
+    summary.files += [{"key": e.key, "size": e.size, "sha256": e.sha256} for e in staged]
+    if not changed:
+        return
     for record in changed:  # the next WARC of this run compares with what was just written
         latest[record.canonical_url] = VersionRow(record.canonical_url, record.version, record.outlet, "ok",
                                                   record.fetched_at, record.text_sha256, articles_key,
                                                   record.published)
     summary.changed += len(changed)
-    summary.files += [{"key": e.key, "size": e.size, "sha256": e.sha256} for e in [*staged, entry]]
 
 
 def _write_manifest(summary: ReextractSummary, started: datetime, spool: Spool, target: Store, work: Path,

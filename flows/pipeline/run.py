@@ -3,8 +3,9 @@
 ``archive_run`` is the parent of a run as a plain function. How each outlet is
 archived is the caller's ``run_outlet`` (a subflow in a thread, a deployment run
 on another worker, or, from the CLI without a Prefect server, a plain call of
-``flows.pipeline.outlet.archive_outlet``); the result is the run manifest, which
-goes to the store with the run's Parquet views.
+``flows.pipeline.outlet.archive_outlet``; each outlet writes its own Parquet views);
+the result is the run manifest, which goes to the store through a pending commit of
+its own.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from flows.web.index import update_after_run
 from spiders.outlets import SLUGS
 from storage import layout
 from storage.factory import open_store
+from storage.pending import PendingCommits, StateCommit
 from storage.spool import Spool
 from storage.state import StateStore
 from storage.store import StoreError
@@ -105,13 +107,15 @@ def archive_run(request: RunRequest, steps: PlainSteps,
     manifest_path = workspace.run_dir(run_id) / "manifest.json"
     manifest_path.parent.mkdir(parents=True, exist_ok=True)
     manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
-    spool.stage(layout.manifest_key(run_id), manifest_path)
+    key = layout.manifest_key(run_id)
     try:
-        steps.flush(spool, target)
-        if any(f["key"].startswith("articles/") for f in manifest["files"]):
-            from flows.exports.parquet import write_run_parquet  # pyarrow: loaded when there are records
-
-            write_run_parquet(target, [manifest])  # the days this run wrote records for
+        with StateStore(state_location(request.store, request.state)) as db, \
+                PendingCommits(workspace.pending).begin(
+                    f"{run_id}.manifest", StateCommit(run_id, manifest["finished"], key), [(key, manifest_path)]) as held:
+            held.stage(spool)
+            steps.flush(spool, target)
+            if not held.waiting(spool):
+                held.apply(db)  # the run's end
     except StoreError as exc:
         manifest["error"] = str(exc)
     else:

@@ -25,7 +25,7 @@ from flows.records.article import ArticleRecord
 from flows.records.jsonl import write_records
 from storage import layout
 from storage.cdxj import index_warc  # every run indexes its WARCs: imported while the fork server starts
-from storage.spool import Spool, SpoolEntry
+from storage.spool import Spool
 from storage.state import ArchivedArticle
 from storage.store import Store, StoreError
 
@@ -72,25 +72,26 @@ def extract(warc_path: Path) -> WarcExtraction:
 
 def publish(outcome: OutletOutcome, crawl_result: CrawlResult, new_records: list[ArticleRecord],
             signatures: dict[str, str], run_id: str, started: datetime, run_dir: Path,
-            spool: Spool, furniture: list[tuple[str, bytes]] = ()) -> tuple[list[ArchivedArticle], list[SpoolEntry]]:
-    """Stage the outlet's WARCs, their CDXJ indexes, its article records and the new versions of
-    its learned furniture (``(key, bytes)``) in the spool."""
+            furniture: list[tuple[str, bytes]] = ()) -> tuple[list[ArchivedArticle], list[tuple[str, Path]]]:
+    """Finish the outlet's files for the store: its WARCs, their CDXJ indexes, its article records
+    and the new versions of its learned furniture (``(key, bytes)``), as (key, path) pairs.
+    Nothing is staged: a pending commit must name them first."""
     slug = outcome.slug
     staging = run_dir / slug / "staged"
     staging.mkdir(parents=True, exist_ok=True)
     warc_keys = {}
-    staged = []
+    files: list[tuple[str, Path]] = []
     for warc_path in crawl_result.warc_paths:
         key = layout.warc_key(slug, started, warc_path.name)
         warc_keys[warc_path.name] = key
         cdxj_path = staging / (warc_path.name + ".cdxj")
         cdxj_path.write_bytes(index_warc(warc_path, key))
-        staged.append(spool.stage(key, warc_path))
-        staged.append(spool.stage(layout.cdxj_key(slug, started, warc_path.name), cdxj_path))
+        files.append((key, warc_path))
+        files.append((layout.cdxj_key(slug, started, warc_path.name), cdxj_path))
     for number, (key, data) in enumerate(furniture):
         path = staging / f"furniture-{number}.json"
         path.write_bytes(data)
-        staged.append(spool.stage(key, path))
+        files.append((key, path))
     archived = []
     if new_records:
         from flows.dedup.near import credited_slug  # datasketch and SciPy: loaded when there is something new
@@ -100,13 +101,13 @@ def publish(outcome: OutletOutcome, crawl_result: CrawlResult, new_records: list
             record.warc_key = warc_keys.get(record.warc_filename)
         records_path = staging / "articles.jsonl.gz"
         write_records(records_path, new_records)
-        staged.append(spool.stage(articles_key, records_path))
+        files.append((articles_key, records_path))
         archived = [
             ArchivedArticle(r.canonical_url, slug, r.text_sha256, articles_key, r.published,
                             credited_slug(r), signatures.get(r.canonical_url))
             for r in new_records
         ]
-    return archived, staged
+    return archived, files
 
 
 def flush(spool: Spool, store: Store) -> int:
@@ -132,7 +133,7 @@ class PlainSteps:
         for path in warc_paths:
             yield extract(path)
 
-    def publish(self, *args) -> tuple[list[ArchivedArticle], list[SpoolEntry]]:
+    def publish(self, *args) -> tuple[list[ArchivedArticle], list[tuple[str, Path]]]:
         return publish(*args)
 
     def flush(self, spool: Spool, store: Store) -> int:

@@ -15,16 +15,18 @@ The first matching spec wins.
 Kinds (see ``KINDS``): any HTTP status code (``retry-after=SECONDS`` adds the
 header; 403 answers like a crawler-blocking firewall), ``reset``, ``timeout``,
 ``drip`` (``rate`` bytes per second), ``truncated``, ``wrong-length``,
-``gzip-bomb`` (``mb`` decompressed), ``huge`` (``mb`` of HTML), ``redirect-loop``,
+``gzip-bomb`` (``mb`` or ``kb`` decompressed), ``huge`` (``mb`` or ``kb`` of HTML;
+both take ``type``, the Content-Type to send), ``redirect-loop``,
 ``redirect-offsite``, ``redirect-private``, ``redirect-loopback``,
 ``redirect-link-local``, ``redirect`` (``to=URL``), ``bad-charset``,
 ``no-charset``, ``malformed-html``, ``binary``, ``robots-disallow`` (``paths``
 separated by ``|``; ``agent`` names the user agent, ``*`` by default),
-``sitemap-malformed``, ``sitemap-huge`` (``urls``), ``xml-bomb``, ``xxe``,
-``challenge`` (a bot-protection interstitial in the manner of Cloudflare's "Just a
-moment…" page; ``status`` 403 by default, 200 or 503 as some fronts answer) and
-``redesign`` (the page as served, with every class and id renamed: a redesign that
-leaves no known container).
+``sitemap-malformed``, ``sitemap-huge`` (``urls``), ``xml-bomb`` (``path``: where
+its entity-built link points), ``xxe`` (``file``: the local file its external
+entity names), ``challenge`` (a bot-protection interstitial in the manner of
+Cloudflare's "Just a moment…" page; ``status`` 403 by default, 200 or 503 as some
+fronts answer) and ``redesign`` (the page as served, with every class and id
+renamed: a redesign that leaves no known container).
 """
 from __future__ import annotations
 
@@ -218,11 +220,11 @@ def _message_for(fault: Fault, site: Site, host: str, path: str, port: int) -> b
     if kind.isdigit():
         return _status(int(kind), options)
     if kind == "gzip-bomb":
-        body = gzip_bomb(int(options.get("mb", "256")))
-        return _head(200, HTML, len(body), [("Content-Encoding", "gzip")]) + body
+        body = gzip_bomb(_kib(options, 256 * 1024))
+        return _head(200, options.get("type", HTML), len(body), [("Content-Encoding", "gzip")]) + body
     if kind == "huge":
-        body = huge_page(int(options.get("mb", "50")))
-        return _head(200, HTML, len(body)) + body
+        body = huge_page(_kib(options, 50 * 1024))
+        return _head(200, options.get("type", HTML), len(body)) + body
     if kind.startswith("redirect"):
         return _redirect(fault, host, path, port)
     page = site.page(host, path)
@@ -263,10 +265,10 @@ def _message_for(fault: Fault, site: Site, host: str, path: str, port: int) -> b
         body = huge_sitemap(host, int(options.get("urls", "50000")))
         return _head(200, "application/xml; charset=utf-8", len(body)) + body
     if kind == "xml-bomb":
-        body = xml_bomb(host)
+        body = xml_bomb(host, options.get("path", "/bomb"))
         return _head(200, "application/rss+xml; charset=utf-8", len(body)) + body
     if kind == "xxe":
-        body = xxe_feed(host)
+        body = xxe_feed(host, options.get("file", "/etc/hostname"))
         return _head(200, "application/rss+xml; charset=utf-8", len(body)) + body
     raise AssertionError(f"unhandled fault kind {kind!r}")
 
@@ -297,22 +299,35 @@ def _redirect(fault: Fault, host: str, path: str, port: int) -> bytes:
     return _head(302, HTML, len(body), [("Location", location)]) + body
 
 
-@functools.lru_cache(maxsize=2)
-def gzip_bomb(decompressed_mb: int) -> bytes:
-    """A gzip member of ``decompressed_mb`` MiB of zeros (about 1/1000 of that on the wire)."""
+def _kib(options: dict[str, str], default: int) -> int:
+    """The size a fault asks for, in KiB: ``kb=`` or ``mb=``."""
+    if "kb" in options:
+        return int(options["kb"])
+    return int(options["mb"]) * 1024 if "mb" in options else default
+
+
+@functools.lru_cache(maxsize=4)
+def gzip_bomb(decompressed_kib: int) -> bytes:
+    """A gzip member of ``decompressed_kib`` KiB of zeros (about 1/1000 of that on the wire)."""
     compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
     block = bytes(1024 * 1024)
-    parts = [compressor.compress(block) for _ in range(decompressed_mb)]
+    whole, rest = divmod(decompressed_kib * 1024, len(block))
+    parts = [compressor.compress(block) for _ in range(whole)]
+    parts.append(compressor.compress(bytes(rest)))
     parts.append(compressor.flush())
     return b"".join(parts)
 
 
-@functools.lru_cache(maxsize=1)
-def huge_page(mb: int) -> bytes:
+@functools.lru_cache(maxsize=2)
+def huge_page(kib: int) -> bytes:
+    """An HTML page of exactly ``kib`` KiB."""
     paragraph = b"<p>" + b"All work and no play makes a very long page. " * 20 + b"</p>\n"
     head = b"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Huge</title></head><body><article>\n"
-    count = (mb * 1024 * 1024 - len(head)) // len(paragraph) + 1
-    return head + paragraph * count + b"</article></body></html>\n"
+    tail = b"</article></body></html>\n"
+    size = kib * 1024
+    count = max(0, (size - len(head) - len(tail)) // len(paragraph))
+    body = head + paragraph * count
+    return body + b" " * max(0, size - len(body) - len(tail)) + tail
 
 
 def challenge_page(host: str, path: str) -> bytes:
@@ -355,16 +370,24 @@ def huge_sitemap(host: str, urls: int) -> bytes:
             f"{rows}</urlset>\n").encode()
 
 
-def xml_bomb(host: str) -> bytes:
-    """The "billion laughs" document: ten nested entities expanding to 10**9 copies of "lol"."""
+def xml_bomb(host: str, path: str = "/bomb") -> bytes:
+    """The "billion laughs" document: ten nested entities expanding to 10**9 copies of "lol".
+
+    Its first item links to ``http://<host><path>-lollol...``, but only through an entity: a
+    parser that expands entities sees that link (an article URL, when ``path`` looks like one);
+    one that does not sees ``http://<host>``.
+    """
     entities = ['<!ENTITY lol "lol">'] + [f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10)]
+    entities.append(f'<!ENTITY link "{path}-&lol1;">')
     return (f'<?xml version="1.0"?>\n<!DOCTYPE rss [\n{chr(10).join(entities)}\n]>\n'
-            f'<rss version="2.0"><channel><title>&lol9;</title><item><title>&lol9;</title>'
-            f"<link>http://{host}/bomb-&lol9;.html</link></item></channel></rss>\n").encode()
+            f'<rss version="2.0"><channel><title>Feed</title><item><title>News</title>'
+            f"<link>http://{host}&link;</link></item>"
+            f"<item><title>&lol9;</title></item></channel></rss>\n").encode()
 
 
-def xxe_feed(host: str) -> bytes:
-    """A feed whose item link would carry a local file's contents if external entities were resolved."""
-    return (f'<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/hostname">]>\n'
+def xxe_feed(host: str, file: str = "/etc/hostname") -> bytes:
+    """A feed whose item link is ``http://<host>/`` followed by a local file's contents, if
+    external entities were resolved (``file``: what the crawler's machine would give away)."""
+    return (f'<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file://{file}">]>\n'
             f'<rss version="2.0"><channel><title>Feed</title><item><title>&xxe;</title>'
-            f"<link>http://{host}/xxe-&xxe;.html</link></item></channel></rss>\n").encode()
+            f"<link>http://{host}/&xxe;</link></item></channel></rss>\n").encode()

@@ -1,17 +1,23 @@
-"""The reliability suite's shared Prefect server, and its report at the end of the session.
+"""The reliability suite's shared servers, and its report at the end of the session.
 
 One Prefect server serves every run of the suite (a process without one would
-start a temporary server of its own, about ten seconds each time).
+start a temporary server of its own, about ten seconds each time); one PostgreSQL
+server holds the state databases of the trials that use PostgreSQL.
+
+The table of every fault and trial is printed with the terminal summary; the one
+``reliability: ...`` line with the suite's figures is printed last of all.
 """
 from __future__ import annotations
 
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.servers.postgres import PostgresServer
 from tests.servers.prefect import PrefectServer
 from tests.reliability.harness import LEDGER
 
@@ -34,6 +40,15 @@ def prefect_env(reliability_prefect) -> dict[str, str]:
     return reliability_prefect[1]
 
 
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    server = PostgresServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     if not LEDGER.rows and not LEDGER.crash_trials:
         return
@@ -43,4 +58,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     write(f"{'area':<9} {'fault':<{width}}  result  outcome")
     for row in LEDGER.rows:
         write(f"{row.area:<9} {row.name:<{width}}  {'ok' if row.ok else 'BAD':<6}  {row.outcome}")
-    write(LEDGER.summary_line())
+
+
+def pytest_unconfigure(config) -> None:
+    """After pytest's own last line: the suite's figures, as the very last line of the output."""
+    if LEDGER.rows or LEDGER.crash_trials:
+        sys.stdout.write(LEDGER.summary_line() + "\n")
+        sys.stdout.flush()

@@ -1,11 +1,14 @@
 """Crash points: SIGKILL the whole run at a chosen place in the pipeline.
 
-``install("<point>:<n>")`` patches one function of the pipeline, in whichever
-process imports its module (the CLI, or a crawler subprocess), so that the
-n-th call kills the process group with SIGKILL: no ``finally`` block, no
-flush, no clean-up runs, as when the machine loses power or the OOM killer
-strikes. The pipeline's own code is unchanged; the patch is applied when the
-module is first imported.
+``install("<point>:<n>")`` patches the function(s) of one point, in whichever
+process imports their module (the CLI, a worker, a crawler or an extraction
+process), so that the n-th call kills the process group with SIGKILL: no
+``finally`` block, no flush, no clean-up runs, as when the machine loses power
+or the OOM killer strikes. The pipeline's own code is unchanged; the patch is
+applied when the module is first imported.
+
+The points follow one outlet's part of a run in order, one after every durable
+step (and a few before one): a kill there leaves exactly that step done.
 """
 from __future__ import annotations
 
@@ -22,31 +25,46 @@ from io import BytesIO
 @dataclass(frozen=True)
 class Point:
     stage: str  # the pipeline stage the table reports
-    module: str
-    owner: str | None  # class name, or None for a module-level function
-    name: str
+    targets: tuple[tuple[str, str | None, str], ...]  # (module, class or None, function)
     when: str  # "before", "after" or "partial" (half a WARC record written)
     description: str
 
 
+def _at(module: str, owner: str | None, name: str) -> tuple[tuple[str, str | None, str], ...]:
+    return ((module, owner, name),)
+
+
+_PUT_FILE = (("storage.local", "LocalStore", "put_file"), ("storage.s3", "S3Store", "put_file"))
+
 POINTS = {
-    "crawl": Point("crawl", "storage.warc_writer", "WarcWriter", "write_exchange", "before",
+    "crawl": Point("crawl", _at("storage.warc_writer", "WarcWriter", "write_exchange"), "before",
                    "crawler, before recording the n-th exchange"),
-    "warc": Point("WARC writing", "storage.warc_writer", "WarcWriter", "_write", "partial",
+    "warc": Point("WARC writing", _at("storage.warc_writer", "WarcWriter", "_write"), "partial",
                   "half of the n-th WARC record written"),
-    "extract": Point("extraction", "flows.extract.page", None, "extract_page", "before",
+    "extract": Point("extraction", _at("flows.extract.page", None, "extract_page"), "before",
                      "before extracting the n-th page"),
-    "stage": Point("spool", "storage.spool", "Spool", "stage", "before", "before staging the n-th file"),
-    "upload": Point("upload", "storage.local", "LocalStore", "_link_once", "before",
-                    "n-th upload written, not yet published"),
-    "uploaded": Point("upload", "storage.local", "LocalStore", "put_file", "after",
-                      "n-th upload published, still in the spool"),
-    "pending": Point("state update", "storage.pending", None, "write_pending", "after",
-                     "pending state commit written, before the upload"),
-    "state": Point("state update", "storage.state", "StateStore", "commit_run", "before",
+    "pending": Point("commit", _at("storage.pending", "PendingCommits", "begin"), "after",
+                     "n-th pending commit written, nothing staged"),
+    "stage": Point("spool", _at("storage.spool", "Spool", "stage"), "before", "before staging the n-th file"),
+    "staged": Point("spool", _at("storage.spool", "Spool", "stage"), "after",
+                    "n-th file staged (on the old order, the last one is before the pending commit)"),
+    "upload": Point("upload", (("storage.local", "LocalStore", "_link_once"), ("storage.s3", "S3Store", "put_file")),
+                    "before", "n-th upload begun (local: written under its temp name), not yet in the store"),
+    "uploaded": Point("upload", _PUT_FILE, "after", "n-th upload in the store, still in the spool"),
+    "unspooled": Point("upload", _at("storage.spool", None, "_remove"), "after",
+                       "n-th uploaded file removed from the spool"),
+    "segment": Point("index", _at("storage.cdxj", "MergedIndex", "_write_segment"), "after",
+                     "n-th merged-index segment written, no index generation names it"),
+    "merged": Point("index", _at("storage.cdxj", "MergedIndex", "add"), "after",
+                    "merged index updated, the CDXJ file still in the spool"),
+    "parquet": Point("views", _at("flows.exports.parquet", None, "write_day_parquet"), "after",
+                     "n-th Parquet view rebuilt, the state not yet committed"),
+    "state": Point("state update", _at("storage.state", "StateStore", "commit_run"), "before",
                    "before the n-th state commit"),
-    "committed": Point("state update", "storage.state", "StateStore", "commit_run", "after",
+    "committed": Point("state update", _at("storage.state", "StateStore", "commit_run"), "after",
                        "n-th state commit done, pending file not yet removed"),
+    "recover": Point("recovery", _at("storage.pending", None, "finish_recovered"), "before",
+                     "recovery of a killed run: its files uploaded, its commit not yet applied"),
 }
 
 
@@ -88,28 +106,27 @@ def _wrap(point: Point, original, limit: int):
     return wrapper
 
 
-def _patch(module, point: Point, limit: int) -> None:
-    owner = getattr(module, point.owner) if point.owner else module
-    setattr(owner, point.name, _wrap(point, getattr(owner, point.name), limit))
+def _patch(module, owner_name: str | None, name: str, point: Point, limit: int) -> None:
+    owner = getattr(module, owner_name) if owner_name else module
+    setattr(owner, name, _wrap(point, getattr(owner, name), limit))
 
 
 class _PatchOnImport(importlib.abc.MetaPathFinder):
-    def __init__(self, point: Point, limit: int) -> None:
-        self.point, self.limit = point, limit
+    def __init__(self, module: str, owner: str | None, name: str, point: Point, limit: int) -> None:
+        self.module, self.owner, self.name, self.point, self.limit = module, owner, name, point, limit
 
     def find_spec(self, name, path, target=None):
-        if name != self.point.module:
+        if name != self.module:
             return None
         sys.meta_path.remove(self)
         spec = importlib.util.find_spec(name)
         if spec is None or spec.loader is None:
             return spec
         execute = spec.loader.exec_module
-        point, limit = self.point, self.limit
 
         def exec_module(module):
             execute(module)
-            _patch(module, point, limit)
+            _patch(module, self.owner, self.name, self.point, self.limit)
 
         spec.loader.exec_module = exec_module
         return spec
@@ -117,7 +134,8 @@ class _PatchOnImport(importlib.abc.MetaPathFinder):
 
 def install(spec: str) -> None:
     point, limit = parse(spec)
-    if point.module in sys.modules:
-        _patch(sys.modules[point.module], point, limit)
-    else:
-        sys.meta_path.insert(0, _PatchOnImport(point, limit))
+    for module, owner, name in point.targets:
+        if module in sys.modules:
+            _patch(sys.modules[module], owner, name, point, limit)
+        else:
+            sys.meta_path.insert(0, _PatchOnImport(module, owner, name, point, limit))
