@@ -45,7 +45,7 @@ STEP_PAGE = "page"  # trafilatura over the whole pruned page (the container was 
 STEP_GENERIC = "generic"  # the generic settings (also the only step for hosts without rules)
 # Changes whenever a change here can change a record's text or metadata; with the rules
 # version and the learned-furniture version it identifies what produced a record.
-EXTRACTOR_REVISION = 2
+EXTRACTOR_REVISION = 3
 EXTRACTOR_VERSION = f"{EXTRACTOR_REVISION}+trafilatura-{trafilatura.__version__}+htmldate-{htmldate.__version__}"
 
 # Generic path, chosen on the article-extraction benchmark (181 pages, F1 of 4-shingles):

@@ -213,7 +213,35 @@ def remove_structural_furniture(root: etree._Element, page_url: str,
                 continue  # an embedded post quoted in the article
             removed.prompts += total
             _drop(element)
+
+    # 3. set-apart appeals: a paragraph wholly in bold or italics that speaks to the reader
+    for element in list(root.iter("p", "div")):
+        if element.getparent() is None or not _leafish(element) or element.xpath("ancestor::blockquote"):
+            continue
+        text = _text(element)
+        if _is_set_apart(element, text) and is_appeal(text):
+            removed.prompts += len(words(text))
+            _drop(element)
     return removed
+
+
+def _is_set_apart(element: etree._Element, text: str) -> bool:
+    """Every word of the block is inside emphasis (``<p><strong>...</strong></p>``); an icon
+    or a link without words may stand beside it."""
+    if not text:
+        return False
+    outside, inside = [element.text or ""], []
+    for child in element:
+        if isinstance(child.tag, str) and child.tag in _SET_APART:
+            inside.append("".join(child.itertext()))
+        else:
+            outside.append("".join(child.itertext()) if isinstance(child.tag, str) else "")
+        outside.append(child.tail or "")
+    return bool(re.search(r"\w", "".join(inside))) and not re.search(r"\w", "".join(outside))
+
+
+_SET_APART = frozenset("strong b em i".split())
+APPEAL_MAX_WORDS = 60
 
 
 def other_article_titles(root: etree._Element, page_url: str, is_other_article: Callable[[str], bool]) -> frozenset[str]:
@@ -281,7 +309,8 @@ def is_byline(paragraph: str, authors: Sequence[str]) -> bool:
 # digest in your inbox". The services and channels are a closed list, like SOCIAL_HOSTS.
 _SERVICE = re.compile(
     r"\b(?:telegram|whatsapp|viber|signal app|vk|vkontakte|twitter|facebook|instagram|youtube|rumble|odysee|"
-    r"bitchute|tiktok|truth social|google news|newsletters?|inbox|mailing list|push notifications?|rss feed)\b",
+    r"bitchute|tiktok|truth social|google news|newsletters?|inbox|mailing list|push notifications?|rss feed|"
+    r"e-?mails?|(?:un)?subscri(?:be|bing|ption)s?)\b",
     re.IGNORECASE,
 )
 _READER = re.compile(r"\b(?:you|your|us|our|we)\b", re.IGNORECASE)
@@ -289,6 +318,18 @@ _READER = re.compile(r"\b(?:you|your|us|our|we)\b", re.IGNORECASE)
 _REPORTED = re.compile(r"[\"“”«»]|\b(?:said|says|wrote|writes|told|tweeted|posted|stated|according|reported|claimed)\b",
                        re.IGNORECASE)
 PROMPT_LINE_MAX_WORDS = 25
+
+
+def is_appeal(paragraph: str) -> bool:
+    """A line addressed to the reader about the outlet itself (an appeal, a note to readers),
+    or a service (a newsletter, e-mail, a messenger), not reporting: it says "you", "us"/"our"
+    or "readers", or names the service, and quotes or reports no one."""
+    count = len(words(paragraph))
+    return (0 < count <= APPEAL_MAX_WORDS and bool(_READER_ADDRESS.search(paragraph) or _SERVICE.search(paragraph))
+            and not _REPORTED.search(paragraph))
+
+
+_READER_ADDRESS = re.compile(r"\b(?:you|your|us|our|readers?)\b", re.IGNORECASE)
 
 
 def is_prompt(paragraph: str) -> bool:

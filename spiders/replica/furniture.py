@@ -102,6 +102,9 @@ class Wordings:
     note: str
     related: tuple[str, ...]
     caption_forms: tuple[str, ...]
+    # Appeals set apart in bold, or plain paragraphs with nothing but their repetition to
+    # give them away: real outlets do both.
+    appeals_set_apart: bool = True
 
 
 @lru_cache(maxsize=64)
@@ -117,7 +120,7 @@ def wordings(seed: int, outlet: str, epoch: int) -> Wordings:
     note = rng.choice(_NOTES).format(briefing=rng.choice(_BRIEFINGS), hour=rng.choice(_HOURS), day=rng.choice(_DAYS),
                                      cancel=rng.choice(_CANCELS), Cancel=rng.choice(_CANCELS).capitalize())
     return Wordings(appeals=appeals, prompts=tuple(prompts), note=note, related=tuple(rng.sample(_RELATED, 2)),
-                    caption_forms=tuple(rng.sample(_CAPTION_FORMS, 3)))
+                    caption_forms=tuple(rng.sample(_CAPTION_FORMS, 3)), appeals_set_apart=rng.random() < 0.5)
 
 
 # -- what one page carries --------------------------------------------------------------
@@ -187,7 +190,8 @@ def page_furniture(replica, art, count: int) -> PageFurniture | None:
     # the epoch's appeal and newsletter note: the same wording on page after page
     if rng.random() < 0.85:
         appeal = rng.choice(w.appeals)
-        blocks.append((where.choice((count, where.randint(1, inner))), f"<p><strong>{escape(appeal)}</strong></p>"))
+        markup = f"<strong>{escape(appeal)}</strong>" if w.appeals_set_apart else escape(appeal)
+        blocks.append((where.choice((count, where.randint(1, inner))), f"<p>{markup}</p>"))
         snippets.append(appeal)
     if rng.random() < 0.6:
         blocks.append((where.choice((count, where.randint(1, inner))),

@@ -49,11 +49,34 @@ def test_no_rule_names_a_generated_wording(slug: str) -> None:
     assert not named, f"rules of {slug} match generated furniture: {named[:5]}"
 
 
-def test_without_learning_the_epoch_appeals_leak() -> None:
-    """The appeals are plain paragraphs: their repetition across pages is what gives them away."""
+def test_set_apart_appeals_and_notes_go_from_a_single_page_by_their_shape() -> None:
+    """A paragraph wholly in bold or italics that speaks to the reader or names a newsletter:
+    removed on a page extracted alone, before anything is learned. (Fails without the
+    set-apart signal of ``remove_structural_furniture``.)"""
+    replica = Replica(20, furniture_epoch=FRESH_EPOCHS[0])
+    wordings = furniture.wordings(replica.seed, "southfront", FRESH_EPOCHS[0])
+    pages = []
+    for t in replica.articles("southfront"):
+        page = replica.article_html("southfront", t.index).decode()
+        for appeal in wordings.appeals:  # set apart, whichever way the epoch prints them
+            page = page.replace(f"<p>{appeal}</p>", f"<p><strong>{appeal}</strong></p>")
+        pages.append((page, t.url))
+    assert any(f"<strong>{appeal}" in page for appeal in wordings.appeals for page, _ in pages)
+    texts = [extract_html(page, url).text for page, url in pages]
+    assert not [w for w in (*wordings.appeals, wordings.note) for text in texts if w in text]
+
+
+def test_without_learning_appeals_in_plain_paragraphs_leak() -> None:
+    """Set in plain paragraphs, the appeals have no shape that gives them away: their repetition
+    across pages does (the learning tests below), so a page extracted alone keeps them."""
     replica = Replica(20, furniture_epoch=FRESH_EPOCHS[0])
     appeals = furniture.wordings(replica.seed, "southfront", FRESH_EPOCHS[0]).appeals
-    texts = [extract_html(replica.article_html("southfront", t.index), t.url).text for t in replica.articles("southfront")]
+    texts = []
+    for t in replica.articles("southfront"):
+        page = replica.article_html("southfront", t.index).decode()
+        for appeal in appeals:
+            page = page.replace(f"<p><strong>{appeal}</strong></p>", f"<p>{appeal}</p>")
+        texts.append(extract_html(page, t.url).text)
     assert any(appeal in text for appeal in appeals for text in texts)
 
 
