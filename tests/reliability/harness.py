@@ -255,14 +255,24 @@ def incomplete_files(store: Path) -> list[str]:
 
 
 def unindexed_lines(store: Path) -> list[str]:
-    """Lines of per-WARC CDXJ indexes that the merged index (its newest generation) lacks."""
+    """Lines of per-WARC CDXJ indexes that the merged index (its newest generation) lacks.
+
+    Read from the files as ``storage.cdxj`` documents them, not through its reader: the
+    newest manifest's recent lines and its segments (gzip members, or plain text in
+    manifests of earlier versions)."""
     manifests_dir = store / "cdxj" / "_merged" / "manifests"
-    generations = sorted(manifests_dir.glob("*.json")) if manifests_dir.is_dir() else []
+    generations = [json.loads(p.read_text()) for p in manifests_dir.glob("*.json")] if manifests_dir.is_dir() else []
     merged: set[str] = set()
     if generations:
-        for segment in json.loads(generations[-1].read_text())["segments"]:
-            path = store / "cdxj" / "_merged" / "segments" / f"{segment['name']}.cdxj"
-            merged.update(path.read_text(encoding="utf-8").splitlines())
+        newest = max(generations, key=lambda m: m["generation"])
+        merged.update(newest.get("recent", ()))
+        for segment in newest["segments"]:
+            base = store / "cdxj" / "_merged" / "segments" / segment["name"]
+            if segment.get("blocks"):
+                text = gzip.decompress(base.with_name(base.name + ".cdxj.gz").read_bytes()).decode("utf-8")
+            else:
+                text = base.with_name(base.name + ".cdxj").read_text(encoding="utf-8")
+            merged.update(text.splitlines())
     wanted = [line for path in sorted((store / "cdxj").rglob("*.cdxj")) if "_merged" not in path.parts
               for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [line for line in wanted if line not in merged]
