@@ -127,7 +127,7 @@ def table(results: dict) -> str:
                      f"full run {e['full']['wall_s']:.1f} s", f"{e['noop_flow_fraction']:.3f}", "info"))
     if "reextract" in last:
         r = last["reextract"]
-        rows.append((f"7. reextract, {r['pages']:,} archived pages", f"{r['pages_per_s']:.0f} pages/s",
+        rows.append((f"8. reextract, {r['pages']:,} archived pages", f"{r['pages_per_s']:.0f} pages/s",
                      f"trafilatura {last['baseline']['pages_per_s']:.0f} pages/s, one process",
                      f"{last['reextract_ratio']:.2f}", ">= 1.6"))
     rows.append((f"4. peak RSS, {first['articles']:,} / {last['articles']:,}",

@@ -278,6 +278,21 @@ def unindexed_lines(store: Path) -> list[str]:
     return [line for line in wanted if line not in merged]
 
 
+def stale_head(store: Path) -> list[str]:
+    """The merged index's head object, when it does not copy the newest generation's manifest."""
+    manifests_dir = store / "cdxj" / "_merged" / "manifests"
+    newest = max((json.loads(p.read_text()) for p in manifests_dir.glob("*.json")), key=lambda m: m["generation"],
+                 default=None) if manifests_dir.is_dir() else None
+    if newest is None:
+        return []
+    head = store / "cdxj" / "_merged" / "head.json"
+    if not head.is_file():
+        return ["cdxj/_merged/head.json: missing"]
+    generation = json.loads(head.read_text())["generation"]
+    return [] if generation == newest["generation"] else \
+        [f"cdxj/_merged/head.json: generation {generation}, newest {newest['generation']}"]
+
+
 def stale_views(store: Path) -> list[str]:
     """Outlet days whose Parquet file does not hold exactly that day's article records."""
     import pyarrow.parquet as pq
@@ -310,7 +325,7 @@ class Audit:
     invalid: list[str]
     incomplete: list[str]
     unindexed: list[str]
-    stale: list[str]
+    stale: list[str]  # Parquet views that are not their day's records, an index head behind the newest generation
 
     @property
     def archived(self) -> set[str]:
@@ -354,7 +369,7 @@ def audit(store: Path, outcomes: Iterable[dict] = ()) -> Audit:
         responses=responses, fetched=fetched, failed=failed,
         dangling=[r["canonical_url"] for r in records if r.get("warc_key") and r["warc_key"] not in present],
         invalid=invalid_warcs(warcs), incomplete=incomplete_files(store), unindexed=unindexed_lines(store),
-        stale=stale_views(store))
+        stale=stale_views(store) + stale_head(store))
 
 
 def urls_with(store: Path, marker: str) -> list[str]:

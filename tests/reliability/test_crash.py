@@ -53,10 +53,10 @@ CONFIGURATIONS = ("local+sqlite", "local+postgresql", "s3+sqlite", "s3+postgresq
 SEED = 20261122
 # How many times a one-outlet run of ARTICLES articles passes each point, at least: exchanges
 # recorded, WARC records written, pages extracted, pending commits (the outlet's, the manifest's),
-# files staged and uploaded (WARC, CDXJ, articles, manifest), index segments, index updates,
+# files staged and uploaded (WARC, CDXJ, articles, manifest), index generations, index updates,
 # Parquet views, state commits.
 REACHED = {"crawl": 6, "warc": 10, "extract": 3, "pending": 2, "stage": 4, "staged": 4, "upload": 4,
-           "uploaded": 4, "unspooled": 4, "segment": 1, "merged": 1, "parquet": 1, "state": 2, "committed": 2}
+           "uploaded": 4, "unspooled": 4, "head": 1, "merged": 1, "parquet": 1, "state": 2, "committed": 2}
 # A kill after the third staged file: in the order before pending commits named their files
 # (stage everything, then write the commit), no commit existed yet, the next run uploaded the
 # orphans and fetched the same pages again (measured: 3 responses stored twice).
@@ -65,7 +65,7 @@ WINDOW = "staged:3"
 # (the crawl side touches neither store nor state) on S3+PostgreSQL, the commit steps on the others.
 EVERY_POINT = [f"{name}:{n}" for name, n in [
     ("crawl", 4), ("warc", 7), ("extract", 2), ("pending", 1), ("stage", 2), ("staged", 3), ("upload", 1),
-    ("uploaded", 3), ("unspooled", 2), ("segment", 1), ("merged", 1), ("parquet", 1), ("state", 1),
+    ("uploaded", 3), ("unspooled", 2), ("head", 1), ("merged", 1), ("parquet", 1), ("state", 1),
     ("committed", 2)]]
 COMMIT_STEPS = ["pending:1", WINDOW, "uploaded:2", "merged:1", "committed:1"]
 PARALLEL = 4
