@@ -129,11 +129,19 @@ def denial_template(html: str) -> str | None:
     return None
 
 
+# Each challenge marker contains one of these (in lower case): a page without any of them
+# is searched no further (one pass of ``in`` instead of a case-insensitive regex per marker).
+_CHALLENGE_ANCHORS = ("challenge", "_cf_chl", "cf-browser-verification", "cf-im-under-attack", "captcha")
+_CHALLENGE_RES = tuple((re.compile(pattern, re.I), name) for pattern, name in _CHALLENGE_MARKERS)
+
+
 def page_marker(html: str) -> str | None:
     """The challenge marker of an HTML page (or of a small denial page), or None when it shows none."""
-    for pattern, name in _CHALLENGE_MARKERS:
-        if re.search(pattern, html, re.I):
-            return name
+    lowered = html.lower()
+    if any(anchor in lowered for anchor in _CHALLENGE_ANCHORS):
+        for pattern, name in _CHALLENGE_RES:
+            if pattern.search(html):
+                return name
     small = visible_words(html) < SMALL_PAGE_WORDS
     if not small:
         return None

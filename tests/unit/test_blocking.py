@@ -108,3 +108,22 @@ def test_extraction_skips_a_challenge_kept_in_a_warc(tmp_path):
                 http_headers=StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1"),
                 warc_headers_dict={"WARC-Date": "2026-11-21T08:30:00Z"}))
     assert [record.url for record in extract_warc(path)] == [truth.url]
+
+
+@pytest.mark.parametrize("snippet", [
+    '<script src="/cdn-cgi/challenge-platform/h/b/orchestrate/chl_page/v1"></script>',
+    "<script>window._cf_chl_opt = {cvId: '3'};</script>",
+    '<input type="hidden" name="__cf_chl_jschl_tk__" value="x">',
+    '<form id="challenge-form" action="/a">',
+    '<div class="CF-Browser-Verification">',
+    '<body class="cf-im-under-attack">',
+    '<script src="https://geo.captcha-delivery.com/captcha/"></script>',
+    '<div id="px-captcha"></div>',
+    '<script>window._pxCaptcha = 1;</script>',
+])
+def test_each_challenge_marker_is_found_in_a_long_page(snippet):
+    """A marker blocks whatever the page's size; the quick pre-check must let each through.
+    (Fails when ``_CHALLENGE_ANCHORS`` misses a literal one of the markers needs.)"""
+    article = "<p>" + " ".join(["words of a long article"] * 400) + "</p>"
+    page = f"<html><head>{snippet}</head><body>{article}</body></html>".encode()
+    assert detect(200, HTML, page, "http://example.org/a") is not None, snippet
