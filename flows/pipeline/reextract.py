@@ -28,7 +28,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from flows.dedup.near import credited_slug, signature, signature_hex
 from flows.dedup.versions import PreviousRecords, diff_summary
 from flows.extract.furniture_store import FurnitureCache, learn_and_finish_for_run
 from flows.pipeline.outlet import iso, recover, state_location, utc_now, write_views
@@ -239,6 +238,8 @@ def _one_warc(key: str, number: int, target: Store, db: StateStore, spool: Spool
         files.append((furniture_key, path))
     archived, versions, articles_key = [], [], None
     if changed:
+        from flows.dedup.near import credited_slug, signature, signature_hex  # datasketch and SciPy: when needed
+
         articles_key = layout.articles_part_key(summary.outlet, started, run_id, number)
         records_path = work / f"articles-{number}.jsonl.gz"
         write_records(records_path, changed)
