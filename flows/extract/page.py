@@ -258,6 +258,12 @@ def extract_page(html: bytes | str, url: str, fetched_at: datetime | None = None
         return Unextracted(url, slug, f"no article text ({where}; at most {best} words, fewer than {MIN_ARTICLE_WORDS})")
     if learned is not None:
         candidate.removed["learned"] = _word_count(candidate.paragraphs) - _word_count(kept)
+    credit = find_credit(tree, rules.original_source_patterns) if outlet else None
+    if credit:  # the source's name as a line of its own (a logo's caption): the field, not body
+        named = words(credit.casefold())
+        before = _word_count(kept)
+        kept = [p for p in kept if words(p.casefold()) != named]
+        candidate.removed["structure"] = candidate.removed.get("structure", 0) + before - _word_count(kept)
     extra: dict = {}
     if meta.published:
         extra["published_precision"] = meta.published.precision
@@ -275,7 +281,7 @@ def extract_page(html: bytes | str, url: str, fetched_at: datetime | None = None
         text="\n\n".join(kept),
         tags=meta.tags,
         section=meta.section,
-        original_source=find_credit(tree, rules.original_source_patterns) if outlet else None,
+        original_source=credit,
         canonical_url=meta.canonical_url,
         extra=extra,
         extraction_step=candidate.step,

@@ -234,3 +234,16 @@ def test_a_page_without_article_text_says_why() -> None:
     found = extract_page("<html><body><div class='NewsText'><p>Short.</p></div></body></html>",
                          "https://alwaght.net/en/News/123456/Talks-Resume")
     assert not hasattr(found, "text") and "container matched" in found.reason and found.outlet == "alwaght"
+
+
+def test_the_credited_source_is_a_field_not_a_line_of_the_text() -> None:
+    """MENAFN prints the source's name under its logo after the story: it is ``original_source``.
+    (Fails when ``extract_page`` stops dropping a paragraph that is only the credit.)"""
+    replica = Replica(50, furniture_epoch=90210)
+    credited = 0
+    for t in replica.articles("menafn"):
+        article = extract_html(replica.article_html("menafn", t.index), t.url)
+        if article.original_source:
+            credited += 1
+            assert article.original_source not in article.text.split("\n\n"), t.url
+    assert credited >= 10
