@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from storage.durable import fsync_dir
 from storage.store import ConflictingObject, ObjectInfo, StoreError, check_key, sha256_file
 
 _CHUNK = 1024 * 1024
@@ -123,7 +124,7 @@ class LocalStore:
                     self._link_once(tmp, final, info)
             finally:
                 tmp.unlink(missing_ok=True)
-            _fsync_dir(final.parent)
+            fsync_dir(final.parent)
         except OSError as exc:
             raise StoreError(f"{self.uri}: cannot write {key}: {exc.strerror or exc}") from None
         return info
@@ -186,11 +187,3 @@ def _check_writable(root: Path) -> None:
         raise StoreError(f"store directory {root} is unusable: {probe} is not a directory")
     if not os.access(probe, os.W_OK | os.X_OK):
         raise StoreError(f"store directory {root} is not writable ({probe} denies write access)")
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

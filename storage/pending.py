@@ -37,6 +37,7 @@ from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from storage.durable import fsync_dir
 from storage.spool import Spool, SpoolEntry
 from storage.state import ArchivedArticle, CaptureRow, StateStore, Validator, VersionRow
 from storage.store import Store, sha256_file
@@ -142,7 +143,7 @@ class Pending:
                          validators=[Validator(**v) for v in payload.get("validators", [])])
         self.path.unlink()
         self.path.with_suffix(".lock").unlink(missing_ok=True)
-        _fsync_dir(self.path.parent)
+        fsync_dir(self.path.parent)
         self.release()
         return self.run_id
 
@@ -190,7 +191,7 @@ class PendingCommits:
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, path)
-        _fsync_dir(self.dir)
+        fsync_dir(self.dir)
         return Pending(path, lock, payload, fresh=True)
 
     def _payloads(self) -> Iterator[dict]:
@@ -299,11 +300,3 @@ def _try_lock(path: Path) -> int | None:
         os.close(fd)
         return None
     return fd
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

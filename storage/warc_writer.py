@@ -26,6 +26,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter as _WarcioWriter
 
+from storage.durable import fsync_dir
+
 WARC_VERSION = "WARC/1.1"
 WARC_1_1_SPEC = "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
 DEFAULT_MAX_BYTES = 1024**3
@@ -303,10 +305,6 @@ class WarcWriter:
 def _fsync_directory(directory: Path) -> None:
     """Make the rename durable (a no-op where directories cannot be opened)."""
     try:
-        fd = os.open(directory, os.O_RDONLY)
+        fsync_dir(directory)
     except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        pass
