@@ -203,3 +203,28 @@ def test_upgrading_makes_every_archived_article_its_version_1(tmp_path):
         assert (version.version, version.status, version.text_sha256, version.published, version.articles_key) == (
             1, "ok", "h", "2026-11-20T12:00:00+00:00", "k")
         assert state.due_revisits("sputnik", _at("2026-12-30T00:00:00"), [1]) == []  # no capture known: not due
+
+
+def _open_at_once(path: str, start) -> str:
+    start.wait(10)
+    try:
+        with StateStore(path) as state:
+            return f"ok {state.schema_version}"
+    except StateError as exc:
+        return f"error {exc}"
+
+
+def test_processes_opening_a_new_sqlite_database_at_once_all_get_it_migrated(tmp_path):
+    """Workers of one run on one machine may open the state at the same moment. (Fails without
+    the migration lock in ``StateStore.__init__``: some of them create the tables twice.)"""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    path = str(tmp_path / "state.sqlite")
+    with context.Manager() as manager:
+        start = manager.Event()
+        with context.Pool(8) as pool:
+            pending = [pool.apply_async(_open_at_once, (path, start)) for _ in range(8)]
+            start.set()
+            results = [p.get(60) for p in pending]
+    assert results == [f"ok {len(MIGRATIONS)}"] * 8, results
