@@ -5,9 +5,16 @@ import os
 from pathlib import Path
 
 
-def fsync_dir(path: Path) -> None:
-    """Make a rename or a new name in ``path`` durable: fsync the directory itself."""
-    fd = os.open(path, os.O_RDONLY)
+def fsync_dir(path: Path, *, if_openable: bool = False) -> None:
+    """Make a rename or a new name in ``path`` durable: fsync the directory itself.
+
+    ``if_openable``: do nothing where the directory cannot be opened (some file systems)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        if if_openable:
+            return
+        raise
     try:
         os.fsync(fd)
     finally:

@@ -157,7 +157,7 @@ class WarcWriter:
         handle.close()
         final = self.directory / self._name
         os.replace(self.directory / (self._name + OPEN_SUFFIX), final)
-        _fsync_directory(self.directory)
+        fsync_dir(self.directory, if_openable=True)  # a no-op where directories cannot be opened
         self.finished.append(final)
         return final
 
@@ -300,11 +300,3 @@ class WarcWriter:
         if request is not None:
             self._write(out, self._request_record(url, request, when, network, headers["WARC-Record-ID"], None))
         return headers["WARC-Record-ID"]
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename durable (a no-op where directories cannot be opened)."""
-    try:
-        fsync_dir(directory)
-    except OSError:
-        pass
