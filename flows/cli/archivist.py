@@ -14,7 +14,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from flows.cli.checks import iso_day
+from flows.cli.checks import add_store_option, iso_day
 from flows.cli.errors import EXIT_FAILED, CliError
 
 _TIMESTAMP = re.compile(r"^\d{4}(\d{2}){0,5}$")
@@ -145,14 +145,12 @@ def cmd_export_wacz(args: argparse.Namespace) -> int:
 
 def add_commands(subparsers) -> None:
     """Register ``list``, ``get`` and ``export-wacz`` on the CLI's subparsers."""
-    store_help = "store directory or s3://bucket/prefix (default: ./archive)"
-
     listing = subparsers.add_parser(
         "list", help="list the archived captures of a URL",
         description="List every capture of a URL (as given, canonical, http and https): timestamp, status, "
                     "mime, digest, WARC key, offset, length, revisit marker, URL.")
     listing.add_argument("url", metavar="URL")
-    listing.add_argument("--store", default="./archive", help=store_help)
+    add_store_option(listing)
     listing.set_defaults(handler=cmd_list)
 
     get = subparsers.add_parser(
@@ -161,7 +159,7 @@ def add_commands(subparsers) -> None:
                     "newest), read by Range requests; a revisit resolves to its original.")
     get.add_argument("url", metavar="URL")
     get.add_argument("--at", default=None, metavar="YYYYMMDDhhmmss", help="the moment wanted (UTC)")
-    get.add_argument("--store", default="./archive", help=store_help)
+    add_store_option(get)
     get.add_argument("--warc", type=Path, default=None, metavar="FILE",
                      help="write the capture's WARC records to FILE instead of printing the payload")
     get.set_defaults(handler=cmd_get)
@@ -174,5 +172,5 @@ def add_commands(subparsers) -> None:
     export.add_argument("--outlet", required=True, help="outlet slug")
     export.add_argument("--from", dest="start", default=None, metavar="YYYY-MM-DD", help="first day (default: the first)")
     export.add_argument("--to", dest="end", default=None, metavar="YYYY-MM-DD", help="last day (default: the last)")
-    export.add_argument("--store", default="./archive", help=store_help)
+    add_store_option(export)
     export.set_defaults(handler=cmd_export_wacz)

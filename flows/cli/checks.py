@@ -1,4 +1,5 @@
-"""Checks of command-line input shared by the commands: each bad value is one ``CliError`` line."""
+"""Command-line input shared by the commands: the options several take, and checks of what is given
+(each bad value is one ``CliError`` line)."""
 from __future__ import annotations
 
 import argparse
@@ -69,3 +70,8 @@ def check_proxy(proxy: str | None) -> None:
                        "give the proxy without them, and the whole URL with user:password in NEWSARCHIVE_PROXY")
     if proxy and (urlsplit(proxy).scheme != "http" or not urlsplit(proxy).hostname):
         raise CliError(f"--proxy must be an http://host:port URL, not {proxy!r}")
+
+
+def add_store_option(parser: argparse.ArgumentParser) -> None:
+    """``--store``, as every command that reads or writes the archive takes it."""
+    parser.add_argument("--store", default="./archive", help="store directory or s3://bucket/prefix (default: ./archive)")

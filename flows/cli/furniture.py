@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 
-from flows.cli.checks import check_outlets, check_store
+from flows.cli.checks import add_store_option, check_outlets, check_store
 from flows.cli.errors import EXIT_FAILED, CliError
 
 
@@ -62,7 +62,7 @@ def add_commands(commands) -> None:
         description="List the newest learned-furniture version of an outlet per rules period: the passages that recur "
                     "across its pages and on how many pages each was seen.")
     parser.add_argument("--outlet", required=True, help="outlet slug (or a comma-separated list, or 'all')")
-    parser.add_argument("--store", default="./archive", help="store directory or s3://bucket/prefix (default: ./archive)")
+    add_store_option(parser)
     parser.add_argument("--period", default=None, metavar="YYYY-MM-DD|start", help="only this rules period")
     parser.add_argument("--all", action="store_true", help="also list passages below the threshold (kept as text)")
     parser.add_argument("--json", action="store_true", help="one JSON object per period instead of lines")

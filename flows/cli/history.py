@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from flows.cli.checks import add_store_option
 from flows.cli.errors import EXIT_FAILED, CliError
 
 
@@ -67,7 +68,7 @@ def add_commands(subparsers) -> None:
         description="List every capture (date, HTTP status, kind: response, revisit or gone, payload digest, "
                     "WARC key) and every version (text hash, what changed, or when it vanished) of an article.")
     history.add_argument("url", metavar="URL", help="any form of the article's URL (it is canonicalised)")
-    history.add_argument("--store", default="./archive", help="store directory or s3://bucket/prefix (default: ./archive)")
+    add_store_option(history)
     history.add_argument("--state", default=None, metavar="URL",
                          help="state database (default: the store's, e.g. ARCHIVE/.newsarchive/state.sqlite)")
     history.add_argument("--json", action="store_true", help="print JSON instead of lines")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from flows.cli.checks import check_outlets, check_store, day
+from flows.cli.checks import add_store_option, check_outlets, check_store, day
 from flows.cli.errors import EXIT_FAILED, CliError
 
 
@@ -56,7 +56,7 @@ def add_commands(commands) -> None:
                            help="first capture day (UTC; default: the first)")
     reextract.add_argument("--to", dest="end", type=day, default=None, metavar="YYYY-MM-DD",
                            help="last capture day (UTC; default: the last)")
-    reextract.add_argument("--store", default="./archive", help="store directory or s3://bucket/prefix (default: ./archive)")
+    add_store_option(reextract)
     reextract.add_argument("--state", default=None, metavar="URL",
                            help="state database (default: NEWSARCHIVE_STATE, else the store's SQLite)")
     reextract.set_defaults(handler=cmd_reextract)

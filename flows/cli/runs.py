@@ -8,7 +8,7 @@ import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from flows.cli.checks import check_outlets, check_proxy, check_store, day, positive_int
+from flows.cli.checks import add_store_option, check_outlets, check_proxy, check_store, day, positive_int
 from flows.cli.errors import EXIT_FAILED, CliError
 from flows.orchestration import prefect_settings
 
@@ -201,7 +201,7 @@ def add_commands(commands) -> None:
     """Register ``demo``, ``run`` and ``extract`` on the CLI's subparsers."""
     demo = commands.add_parser("demo", help="one full archive pass over the offline replica",
                                description="Start the offline replica of the six outlets, archive it, stop it, and print a summary.")
-    demo.add_argument("--store", default="./archive", help="store directory or s3://bucket/prefix (default: ./archive)")
+    add_store_option(demo)
     demo.add_argument("--articles-per-outlet", type=positive_int, default=20, metavar="N",
                       help="articles the replica publishes per outlet, all archived (default: 20)")
     demo.add_argument("--outlets", default=None, help="comma-separated outlet slugs (default: all six)")
@@ -212,7 +212,7 @@ def add_commands(commands) -> None:
     run = commands.add_parser("run", help="archive the live outlets",
                               description="Discover and archive new articles from the live outlets.")
     run.add_argument("--outlets", default=None, help="comma-separated outlet slugs (default: all six)")
-    run.add_argument("--store", default="./archive", help="store directory or s3://bucket/prefix (default: ./archive)")
+    add_store_option(run)
     run.add_argument("--since", type=day, default=None, metavar="YYYY-MM-DD",
                      help="fetch no new article known to be published before this day (UTC)")
     run.add_argument("--max-articles", type=positive_int, default=50, metavar="N",

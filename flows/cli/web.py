@@ -11,6 +11,7 @@ import ipaddress
 import sys
 from pathlib import Path
 
+from flows.cli.checks import add_store_option
 from flows.cli.errors import EXIT_FAILED, CliError
 
 DEFAULT_PORT = 8400
@@ -148,7 +149,7 @@ def add_commands(subparsers) -> None:
         description="Serve a read-only web app over the store: full-text search with filters, each article's "
                     "versions with diffs, its syndicated copies and captures with downloads, replay of the "
                     "captures in pywb on a separate origin, and each outlet's recent runs.")
-    web.add_argument("--store", default="./archive", help="store directory or s3://bucket/prefix (default: ./archive)")
+    add_store_option(web)
     web.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     web.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"the app's port (default: {DEFAULT_PORT})")
     web.add_argument("--replay-port", type=_port, default=None, help="pywb's port (default: the app's port + 1)")
