@@ -8,9 +8,12 @@ and process (the tests of several modules read the same archive).
 """
 from __future__ import annotations
 
+import collections
+import dataclasses
 import gzip
 import io
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -176,3 +179,15 @@ def stored_records(root: Path) -> list[dict]:
 
     return [record for path in sorted((root / "articles").rglob("*.jsonl.gz"))
             for record in read_records(path.read_bytes())]
+
+
+def a_word_in_some(texts: list[str]) -> str:
+    """A capitalised word that about half of ``texts`` contain: a rule dropping it changes only those."""
+    counts = collections.Counter(w for text in texts for w in set(re.findall(r"\b[A-Z][a-z]{5,}\b", text)))
+    return min(counts, key=lambda w: (abs(counts[w] - len(texts) / 2), w))
+
+
+def rules_dropping(outlet, word: str) -> tuple:
+    """The outlet's rule versions, each with one more paragraph pattern: paragraphs with ``word`` go
+    (the rules fix a developer ships)."""
+    return tuple(dataclasses.replace(v, drop_paragraphs=v.drop_paragraphs + (rf"\b{word}\b",)) for v in outlet.rules)

@@ -6,11 +6,9 @@ patched in this process, where extraction then runs: one extraction worker).
 """
 from __future__ import annotations
 
-import collections
 import dataclasses
 import io
 import json
-import re
 
 import pyarrow.parquet as pq
 import pytest
@@ -20,7 +18,7 @@ from flows.pipeline.reextract import ReextractRequest, reextract
 from flows.records.jsonl import read_records
 from storage.state import StateStore
 from storage.workspace import workspace_for
-from tests.integration.archive_fixtures import newsarchive, stored_records
+from tests.integration.archive_fixtures import a_word_in_some, newsarchive, rules_dropping, stored_records
 
 OUTLET = "sputnik"
 
@@ -44,13 +42,6 @@ def _latest(archive) -> dict:
         return state.latest_versions(OUTLET)
 
 
-def _a_word_in_some_articles(records: list[dict]) -> str:
-    """A word that some but not all of the outlet's texts contain: a rule dropping it changes only those."""
-    texts = [r["text"] for r in records if r["outlet"] == OUTLET]
-    counts = collections.Counter(w for text in texts for w in set(re.findall(r"\b[A-Z][a-z]{5,}\b", text)))
-    return min(counts, key=lambda w: (abs(counts[w] - len(texts) / 2), w))
-
-
 def test_with_unchanged_rules_nothing_changes(archive, one_worker) -> None:
     summary = reextract(ReextractRequest(OUTLET, str(archive)))
     assert (summary.warcs, summary.pages, summary.changed, summary.unchanged) == (1, 12, 0, 12)
@@ -60,12 +51,11 @@ def test_with_unchanged_rules_nothing_changes(archive, one_worker) -> None:
 
 def test_a_rules_fix_writes_new_versions_where_the_text_changed_and_only_there(archive, one_worker, monkeypatch):
     before = {r["canonical_url"]: r for r in stored_records(archive) if r["outlet"] == OUTLET}
-    word = _a_word_in_some_articles(list(before.values()))
+    word = a_word_in_some([r["text"] for r in before.values()])
     touched = {url for url, r in before.items() if any(word in p for p in r["text"].split("\n\n"))}
     assert 0 < len(touched) < len(before)
     outlet = registry._BUILTIN[OUTLET]
-    fixed = tuple(dataclasses.replace(v, drop_paragraphs=v.drop_paragraphs + (rf"\b{word}\b",)) for v in outlet.rules)
-    monkeypatch.setitem(registry._BUILTIN, OUTLET, dataclasses.replace(outlet, rules=fixed))
+    monkeypatch.setitem(registry._BUILTIN, OUTLET, dataclasses.replace(outlet, rules=rules_dropping(outlet, word)))
 
     summary = reextract(ReextractRequest(OUTLET, str(archive)))
     assert summary.changed == len(touched) and summary.unchanged == len(before) - len(touched)

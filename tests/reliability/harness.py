@@ -254,17 +254,21 @@ def incomplete_files(store: Path) -> list[str]:
     return problems
 
 
+def _newest_index_manifest(store: Path) -> dict | None:
+    """The merged index's newest generation, read from its manifests (not from the head)."""
+    manifests = (store / "cdxj" / "_merged" / "manifests").glob("*.json")
+    return max((json.loads(p.read_text()) for p in manifests), key=lambda m: m["generation"], default=None)
+
+
 def unindexed_lines(store: Path) -> list[str]:
     """Lines of per-WARC CDXJ indexes that the merged index (its newest generation) lacks.
 
     Read from the files as ``storage.cdxj`` documents them, not through its reader: the
     newest manifest's recent lines and its segments (gzip members, or plain text in
     manifests of earlier versions)."""
-    manifests_dir = store / "cdxj" / "_merged" / "manifests"
-    generations = [json.loads(p.read_text()) for p in manifests_dir.glob("*.json")] if manifests_dir.is_dir() else []
+    newest = _newest_index_manifest(store)
     merged: set[str] = set()
-    if generations:
-        newest = max(generations, key=lambda m: m["generation"])
+    if newest is not None:
         merged.update(newest.get("recent", ()))
         for segment in newest["segments"]:
             base = store / "cdxj" / "_merged" / "segments" / segment["name"]
@@ -280,9 +284,7 @@ def unindexed_lines(store: Path) -> list[str]:
 
 def stale_head(store: Path) -> list[str]:
     """The merged index's head object, when it does not copy the newest generation's manifest."""
-    manifests_dir = store / "cdxj" / "_merged" / "manifests"
-    newest = max((json.loads(p.read_text()) for p in manifests_dir.glob("*.json")), key=lambda m: m["generation"],
-                 default=None) if manifests_dir.is_dir() else None
+    newest = _newest_index_manifest(store)
     if newest is None:
         return []
     head = store / "cdxj" / "_merged" / "head.json"

@@ -19,9 +19,10 @@ def main(argv: list[str]) -> int:
     import spiders.outlets as registry
     from flows.pipeline.reextract import ReextractRequest, reextract
 
+    from tests.integration.archive_fixtures import rules_dropping
+
     current = registry._BUILTIN[outlet]
-    fixed = tuple(dataclasses.replace(v, drop_paragraphs=v.drop_paragraphs + (rf"\b{word}\b",)) for v in current.rules)
-    registry._BUILTIN[outlet] = dataclasses.replace(current, rules=fixed)
+    registry._BUILTIN[outlet] = dataclasses.replace(current, rules=rules_dropping(current, word))
     summary = reextract(ReextractRequest(outlet, store))
     print(json.dumps(summary.to_dict()))
     return 0

@@ -14,7 +14,6 @@ the spool or among the pending commits, and a third re-extraction must change no
 """
 from __future__ import annotations
 
-import collections
 import json
 import re
 import shutil
@@ -25,6 +24,7 @@ import pytest
 
 from storage.state import StateStore
 from storage.workspace import workspace_for
+from tests.integration.archive_fixtures import a_word_in_some
 from tests.reliability.harness import (
     LEDGER,
     VENV_BIN,
@@ -45,13 +45,6 @@ ARTICLES = 8
 POINTS = ("extract:4", "pending:1", "staged:1", "uploaded:1", "parquet:1", "committed:1")
 
 
-def _word_in_some(records: list[dict]) -> str:
-    """A capitalised word in about half of the outlet's texts: the fix changes only those."""
-    texts = [r["text"] for r in records]
-    counts = collections.Counter(w for text in texts for w in set(re.findall(r"\b[A-Z][a-z]{5,}\b", text)))
-    return min(counts, key=lambda w: (abs(counts[w] - len(texts) / 2), w))
-
-
 def _reextract(store: Path, word: str, work: Path, env: dict[str, str]):
     command = [str(VENV_BIN / "python"), "-m", "tests.reliability.reextract_worker", OUTLET, str(store), word]
     return run_group([(command, env)], work)[0]
@@ -70,7 +63,7 @@ def archived(tmp_path_factory, prefect_env):
         run = newsarchive(run_args(OUTLET, store, replica.proxy_url, ARTICLES), work, run_env(work, prefect_env))
     assert run.returncode == 0, run.stderr[-1500:]
     records = [r for r in article_records(store) if r["outlet"] == OUTLET]
-    word = _word_in_some(records)
+    word = a_word_in_some([r["text"] for r in records])
     touched = {r["canonical_url"] for r in records if any(word in p for p in r["text"].split("\n\n"))}
     assert 0 < len(touched) < len(records)
     return store, word, touched, {r["canonical_url"] for r in records}
@@ -91,7 +84,6 @@ def test_a_killed_reextract_is_finished_by_the_next_exactly_once(archived, point
                  for r in (second, third)]
 
     found = audit(store)
-    versions = collections.Counter((url, version) for url, version in found.records)
     with StateStore(workspace_for(str(store)).state_db) as db:
         latest = {url: v.version for url, v in db.latest_versions(OUTLET).items()}
     expected = {url: 2 if url in touched else 1 for url in urls}
@@ -99,7 +91,7 @@ def test_a_killed_reextract_is_finished_by_the_next_exactly_once(archived, point
     problems = {
         "not killed": not killed,
         "rerun failed": second.returncode != 0 or third.returncode != 0,
-        "versions in the store": set(versions) != {(url, v) for url in urls for v in range(1, expected[url] + 1)},
+        "versions in the store": set(found.records) != {(url, v) for url in urls for v in range(1, expected[url] + 1)},
         "a version stored twice": found.duplicates != 0,
         "state disagrees": latest != expected,
         "word kept": any(re.search(rf"\b{word}\b", p) for t in new_texts for p in t.split("\n\n")),
