@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -23,6 +22,7 @@ import pytest
 from spiders.outlets import SLUGS, get_outlet
 from spiders.urls import canonical_url
 from storage.warc_reader import iter_records
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -264,11 +264,6 @@ def test_rerun_with_everything_seen_requests_no_article(
     assert (rerun.stats["discovered"], rerun.stats["skipped_seen"], rerun.stats["article_requests"]) == (9, 9, 0)
     assert f"http://{HOST}{THEME}?page=2" not in [url for url, _ in rerun.requests()]
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_unreachable_outlet_exits_non_zero_with_one_line(tmp_path: Path) -> None:

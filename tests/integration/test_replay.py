@@ -6,11 +6,9 @@ the project root, or ``$NEWSARCHIVE_REPLAY_VENV``), created here if missing.
 """
 from __future__ import annotations
 
-import os
 import re
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from datetime import datetime, timezone
@@ -21,9 +19,9 @@ import pytest
 
 from spiders.replica.process import stop_process
 from tests.integration.archive_fixtures import demo_archive, newsarchive, stored_records
+from tests.servers import free_port
+from tests.servers.pywb import pywb_bin_dir
 
-PYWB = "pywb==2.10.0"
-REPLAY_VENV = Path(os.environ.get("NEWSARCHIVE_REPLAY_VENV", Path(__file__).resolve().parents[1] / ".venv-replay"))
 pytestmark = pytest.mark.integration
 _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 _SPACE = re.compile(r"\s+")
@@ -31,17 +29,8 @@ _SPACE = re.compile(r"\s+")
 
 @pytest.fixture(scope="session")
 def pywb_bin() -> Path:
-    bin_dir = REPLAY_VENV / "bin"
-    if not (bin_dir / "wayback").exists():
-        subprocess.run([sys.executable, "-m", "venv", str(REPLAY_VENV)], check=True)
-        subprocess.run([str(bin_dir / "python"), "-m", "pip", "install", "--quiet", PYWB], check=True, timeout=600)
-    return bin_dir
+    return pywb_bin_dir()
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait_for(port: int, process: subprocess.Popen, log: Path) -> None:
@@ -71,7 +60,7 @@ def replay(pywb_bin, tmp_path_factory):
         subprocess.run([str(pywb_bin / "wb-manager"), "init", collection], cwd=root, check=True, capture_output=True)
         subprocess.run([str(pywb_bin / "wb-manager"), "add", collection, *files], cwd=root, check=True,
                        capture_output=True)
-    port = _free_port()
+    port = free_port()
     log = root / "wayback.log"
     with open(log, "wb") as out:
         process = subprocess.Popen([str(pywb_bin / "wayback"), "-p", str(port), "-b", "127.0.0.1"], cwd=root,

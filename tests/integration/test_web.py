@@ -29,11 +29,10 @@ from storage.local import LocalStore
 from storage.state import StateStore
 from tests.integration.archive_fixtures import SmallArchive, stored_records
 from tests.integration.revisit_scenario import OUTLETS, scenario
-from tests.servers import PROJECT_ROOT
+from tests.servers import PROJECT_ROOT, free_port
+from tests.servers.pywb import pywb_bin_dir
 
 pytestmark = pytest.mark.integration
-PYWB = "pywb==2.10.0"
-REPLAY_VENV = Path(os.environ.get("NEWSARCHIVE_REPLAY_VENV", PROJECT_ROOT / ".venv-replay"))
 VENV_BIN = Path(sys.executable).parent
 _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -60,19 +59,10 @@ PLANTED_HTML = (
     f"<script>{PLANTED_SCRIPT}</script></article></body></html>").encode()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def wayback() -> Path:
-    bin_dir = REPLAY_VENV / "bin"
-    if not (bin_dir / "wayback").exists():
-        subprocess.run([sys.executable, "-m", "venv", str(REPLAY_VENV)], check=True)
-        subprocess.run([str(bin_dir / "python"), "-m", "pip", "install", "--quiet", PYWB], check=True, timeout=600)
-    return bin_dir / "wayback"
+    return pywb_bin_dir() / "wayback"
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +88,7 @@ def store(runs, tmp_path_factory) -> Path:
 
 def start_web(store: str, tmp: Path, wayback: Path | None, cwd: Path | None = None, *extra: str):
     """``newsarchive web`` on free ports, run in ``cwd`` (default ``tmp``), its log in ``tmp``."""
-    port, replay_port = _free_port(), _free_port()
+    port, replay_port = free_port(), free_port()
     args = [str(VENV_BIN / "newsarchive"), "web", "--store", store, "--port", str(port),
             "--replay-port", str(replay_port), *extra]
     args += ["--pywb", str(wayback)] if wayback else ["--no-replay"]

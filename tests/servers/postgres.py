@@ -7,16 +7,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
 
+from tests.servers import free_port
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class PostgresServer:
@@ -26,7 +22,7 @@ class PostgresServer:
     def __init__(self):
         self.base = Path(tempfile.mkdtemp(prefix="newsarchive-pg-"))
         self.dir = self.base / "pgdata"
-        self.port = _free_port()
+        self.port = free_port()
 
     def _run(self, *command: str) -> None:
         if os.geteuid() == 0:

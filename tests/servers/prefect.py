@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,22 +27,17 @@ import httpx
 import pytest
 
 from spiders.replica.process import stop_process
-from tests.servers import PROJECT_ROOT
+from tests.servers import PROJECT_ROOT, free_port
 
 POOL = "newsarchive"
 FINAL_STATES = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 class PrefectServer:
     def __init__(self, home: Path) -> None:
         self.home = Path(home)
-        self.port = _free_port()
+        self.port = free_port()
         self.process: subprocess.Popen | None = None
         self.http = httpx.Client(base_url=self.api_url, timeout=30)
 
