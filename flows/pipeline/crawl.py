@@ -5,12 +5,21 @@ which has Scrapy and the crawl's components imported already: a crawl that finds
 nothing new (five conditional requests) costs 0.25 s of CPU instead of 0.7-0.8 s. It runs
 ``spiders.crawl.main``, as ``python -m spiders.crawl`` does, with the environment
 given and its output in files.
+
+The crawl's exit status does not depend on the fork server: the crawl writes it to a
+file of its own as it ends, and the flow waits for the crawl's process itself (a pidfd).
+multiprocessing learns a forked child's status from the fork server, and reports 255
+when the server is gone before it could pass the status on, even while the crawl still
+runs (seen under load on a shared machine). The server is started again for the next
+crawl; a crawl whose start it lost is started again once.
 """
 from __future__ import annotations
 
 import json
 import os
+import select
 import sys
+import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -104,19 +113,26 @@ def run_crawl(
     env = crawl_env(outlet, proxy)
     if now is not None:
         env["NEWSARCHIVE_NOW"] = now.isoformat()
-    log_file, error_file = out_dir / "crawl.log", out_dir / "crawl.err"
-    process = fork_server.context().Process(target=_crawl, args=(arguments, env, log_file, error_file),
-                                            name=f"crawl {outlet}")
-    process.start()
+    log_file, error_file, status_file = out_dir / "crawl.log", out_dir / "crawl.err", out_dir / "crawl.status"
+    status_file.unlink(missing_ok=True)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    process = _start(outlet, (arguments, env, log_file, error_file, status_file))
     process.join(timeout)
     if process.exitcode is None:
-        process.kill()
-        process.join()
+        _kill(process)
         raise CrawlFailed(f"crawl of {outlet} timed out after {timeout:.0f} s")
-    if process.exitcode != 0:
+    exitcode = _exit_status(status_file)
+    if exitcode is None and process.exitcode == LOST:  # the fork server is gone: ask the process itself
+        if not _wait_gone(process.pid, deadline):
+            _kill(process)
+            raise CrawlFailed(f"crawl of {outlet} timed out after {timeout:.0f} s")
+        exitcode = _exit_status(status_file)
+    if exitcode is None:
+        exitcode = process.exitcode
+    if exitcode != 0:
         errors = error_file.read_text("utf-8", "replace") if error_file.exists() else ""
         lines = [line for line in errors.splitlines() if line.strip()]
-        reason = lines[-1] if lines else f"crawler exited with status {process.exitcode}"
+        reason = lines[-1] if lines else f"crawler exited with status {exitcode}"
         raise CrawlFailed(reason.removeprefix("newsarchive crawl: "))
     stats = json.loads(stats_file.read_text(encoding="utf-8"))
     warc_dir = out_dir / "warc"
@@ -124,9 +140,58 @@ def run_crawl(
     return CrawlResult(outlet=outlet, stats=stats, warc_paths=[p for p in paths if p.exists()])
 
 
-def _crawl(arguments: list[str], env: dict[str, str], log_file: Path, error_file: Path) -> None:
+# What multiprocessing reports for a forked child whose status the fork server did not pass on.
+LOST = 255
+
+
+def _start(outlet: str, args: tuple):
+    """The crawl's process, started from the fork server (once more if the server was lost
+    before it forked: multiprocessing starts a new one)."""
+    for attempt in (1, 2):
+        process = fork_server.context().Process(target=_crawl, args=args, name=f"crawl {outlet}")
+        try:
+            process.start()
+            return process
+        except (EOFError, ConnectionError) as error:
+            if attempt == 2:
+                raise CrawlFailed(f"the crawl of {outlet} could not be started: {error}") from error
+
+
+def _kill(process) -> None:
+    try:
+        os.kill(process.pid, 9)
+    except ProcessLookupError:
+        pass
+    process.join(5)
+
+
+def _exit_status(status_file: Path) -> int | None:
+    """The status the crawl wrote as it ended, or None if it wrote none."""
+    try:
+        return int(status_file.read_text(encoding="ascii"))
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def _wait_gone(pid: int, deadline: float | None) -> bool:
+    """Wait until process ``pid`` (not a child of this process) has ended; False at ``deadline``."""
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+        ready, _, _ = select.select([fd], [], [], remaining)
+        return bool(ready)
+    finally:
+        os.close(fd)
+
+
+def _crawl(arguments: list[str], env: dict[str, str], log_file: Path, error_file: Path,
+           status_file: Path) -> None:
     """The crawl process: ``python -m spiders.crawl ARGUMENTS`` with ``env``, stdout to
-    ``log_file`` and stderr (its last line is the reason of a failure) to ``error_file``."""
+    ``log_file`` and stderr (its last line is the reason of a failure) to ``error_file``;
+    its exit status goes to ``status_file`` as well (written whole, then renamed)."""
     os.environ.clear()
     os.environ.update(env)
     for fd, path in ((1, log_file), (2, error_file)):
@@ -135,4 +200,14 @@ def _crawl(arguments: list[str], env: dict[str, str], log_file: Path, error_file
         os.close(target)
     from spiders import crawl
 
-    sys.exit(crawl.main(arguments))
+    code = 1  # an exception's, as multiprocessing reports it
+    try:
+        code = crawl.main(arguments)
+    except SystemExit as leaving:
+        code = leaving.code if isinstance(leaving.code, int) else int(leaving.code is not None)
+        raise
+    finally:
+        partial = status_file.with_name(status_file.name + ".tmp")
+        partial.write_text(str(code), encoding="ascii")
+        os.replace(partial, status_file)
+    sys.exit(code)

@@ -25,3 +25,35 @@ def test_since_fetches_only_articles_published_from_that_moment(replica, tmp_pat
     result = run_crawl("sputnik", tmp_path, 50, set(), proxy=replica.proxy_url, delay=0, since=since)
     assert result.stats["fetched"] == len(expected) >= 4
     assert result.stats["skipped_old"] == result.stats["discovered"] - len(expected)
+
+
+def test_a_crawl_ends_right_though_the_fork_server_is_lost_while_it_runs(tmp_path):
+    # multiprocessing learns a forked crawl's status from the fork server: with the server
+    # killed mid-crawl it reports 255 at once, while the crawl goes on. The crawl's own
+    # status file and its process tell the truth; the next crawl gets a new server.
+    import multiprocessing.forkserver
+    import os
+    import signal
+    import threading
+    import time
+
+    from flows import fork_server
+
+    fork_server.start()
+    server = multiprocessing.forkserver._forkserver._forkserver_pid
+    first = tmp_path / "first"
+
+    def kill_the_server_once_the_crawl_runs() -> None:
+        while not (first / "crawl.log").exists():
+            time.sleep(0.01)
+        os.kill(server, signal.SIGKILL)
+
+    killer = threading.Thread(target=kill_the_server_once_the_crawl_runs, daemon=True)
+    with running_replica(8, latency_ms=150) as slow:
+        killer.start()
+        result = run_crawl("sputnik", first, 8, set(), proxy=slow.proxy_url, delay=0, timeout=120)
+        killer.join(5)
+        assert result.stats["fetched"] == 8
+        again = run_crawl("alwaght", tmp_path / "again", 2, set(), proxy=slow.proxy_url, delay=0, timeout=120)
+    assert again.stats["fetched"] == 2
+    assert multiprocessing.forkserver._forkserver._forkserver_pid != server
