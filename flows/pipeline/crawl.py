@@ -6,12 +6,19 @@ nothing new (five conditional requests) costs 0.25 s of CPU instead of 0.7-0.8 s
 ``spiders.crawl.main``, as ``python -m spiders.crawl`` does, with the environment
 given and its output in files.
 
-The crawl's exit status does not depend on the fork server: the crawl writes it to a
-file of its own as it ends, and the flow waits for the crawl's process itself (a pidfd).
-multiprocessing learns a forked child's status from the fork server, and reports 255
-when the server is gone before it could pass the status on, even while the crawl still
-runs (seen under load on a shared machine). The server is started again for the next
-crawl; a crawl whose start it lost is started again once.
+The crawl's exit status does not depend on multiprocessing's report of it: the crawl
+writes it to a file of its own as it ends. multiprocessing learns a forked child's
+status from the fork server over a pipe, and reports 255 whenever its read of that pipe
+finds nothing, which happens when
+
+- two threads read the pipe at once: ``Process.start()`` in any thread polls every
+  other child (``multiprocessing.process._cleanup``), so an outlet's crawl starting as
+  another's ends can take the status from under that one's join (CPython 3.11);
+- the fork server is gone (killed) while the crawl still runs: then the flow waits
+  for the crawl's process itself (a pidfd) before reading its status file.
+
+The server is started again for the next crawl; a crawl whose start it lost is started
+again once.
 """
 from __future__ import annotations
 

@@ -57,3 +57,38 @@ def test_a_crawl_ends_right_though_the_fork_server_is_lost_while_it_runs(tmp_pat
         again = run_crawl("alwaght", tmp_path / "again", 2, set(), proxy=slow.proxy_url, delay=0, timeout=120)
     assert again.stats["fetched"] == 2
     assert multiprocessing.forkserver._forkserver._forkserver_pid != server
+
+
+def test_a_crawl_ends_right_though_another_thread_reads_its_status_first(tmp_path):
+    # Process.start() in any thread polls every other child (multiprocessing.process._cleanup):
+    # for a forked child that reads its status pipe, and the crawl's own join then reads EOF,
+    # which multiprocessing reports as 255. Here another reader is blocked on the pipe when
+    # the crawl ends; it wins the race most times (crawls are tried until it has won once).
+    import multiprocessing
+    import os
+    import threading
+    import time
+
+    def read_the_status(stolen: list[bytes]) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            crawls = [p for p in multiprocessing.active_children() if p.name == "crawl alwaght"]
+            if crawls:
+                stolen.append(os.read(crawls[0].sentinel, 8))
+                return
+            time.sleep(0.005)
+
+    steals = 0
+    with running_replica(4, latency_ms=100) as slow:
+        for attempt in range(8):
+            stolen: list[bytes] = []
+            reader = threading.Thread(target=read_the_status, args=(stolen,), daemon=True)
+            reader.start()
+            result = run_crawl("alwaght", tmp_path / str(attempt), 4, set(), proxy=slow.proxy_url, delay=0,
+                               timeout=120)
+            reader.join(5)
+            assert result.stats["fetched"] == 4
+            steals += bool(stolen and len(stolen[0]) == 8)
+            if steals:
+                break
+    assert steals  # the race was lost by the crawl's own join at least once
