@@ -31,11 +31,14 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flows import fork_server
 from spiders.outlets import get_outlet
-from storage.state import RevisitDue, Validator
+
+if TYPE_CHECKING:  # the crawl's process imports this module: it must stay within the fork server's preload
+    from storage.state import RevisitDue, Validator
 
 
 class CrawlFailed(Exception):
