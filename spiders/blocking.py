@@ -116,9 +116,14 @@ def _header_getter(headers) -> Callable[[str], str | None]:
     return lambda name: lowered.get(name.lower())
 
 
-def visible_words(html: str) -> int:
-    """How many words a reader sees on the page (scripts, styles and tags left out)."""
-    return len(_WORD.findall(_TAG.sub(" ", _HIDDEN.sub(" ", html))))
+def visible_words(html: str, at_most: int | None = None) -> int:
+    """How many words a reader sees on the page (scripts, styles and tags left out); counting
+    stops at ``at_most``."""
+    count = 0
+    for count, _ in enumerate(_WORD.finditer(_TAG.sub(" ", _HIDDEN.sub(" ", html))), start=1):
+        if count == at_most:
+            break
+    return count
 
 
 def denial_template(html: str) -> str | None:
@@ -129,9 +134,13 @@ def denial_template(html: str) -> str | None:
     return None
 
 
-# Each challenge marker contains one of these (in lower case): a page without any of them
-# is searched no further (one pass of ``in`` instead of a case-insensitive regex per marker).
-_CHALLENGE_ANCHORS = ("challenge", "_cf_chl", "cf-browser-verification", "cf-im-under-attack", "captcha")
+# Every match of a challenge marker contains one of these (in lower case): a page without any
+# of them is searched no further (one pass of ``in`` instead of a case-insensitive regex per
+# marker). They are the markers' own literals, so that an article about a "challenge" or a
+# "captcha" is not searched six times over.
+_CHALLENGE_ANCHORS = ("/cdn-cgi/challenge-platform/", "_cf_chl", "challenge-form", "challenge-running",
+                      "challenge-stage", "challenge-body-text", "cf-browser-verification", "cf-im-under-attack",
+                      "captcha-delivery.com", "px-captcha", "captcha.px-cdn.net", "_pxcaptcha")
 _CHALLENGE_RES = tuple((re.compile(pattern, re.I), name) for pattern, name in _CHALLENGE_MARKERS)
 
 
@@ -142,7 +151,7 @@ def page_marker(html: str) -> str | None:
         for pattern, name in _CHALLENGE_RES:
             if pattern.search(html):
                 return name
-    small = visible_words(html) < SMALL_PAGE_WORDS
+    small = visible_words(html, at_most=SMALL_PAGE_WORDS) < SMALL_PAGE_WORDS
     if not small:
         return None
     template = denial_template(html)
