@@ -89,11 +89,17 @@ def test_the_period_limits_the_warcs_read(archive, one_worker) -> None:
 
 
 def test_the_command_prints_a_summary_and_refuses_bad_input(archive) -> None:
-    ok = newsarchive("reextract", "--outlet", "menafn", "--store", str(archive), cwd=archive.parent)
+    # two outlets in one process, one after the other, each with its summary and manifest
+    ok = newsarchive("reextract", "--outlet", "menafn,sputnik", "--store", str(archive), cwd=archive.parent)
     assert ok.returncode == 0, ok.stderr.decode()
-    assert "menafn: 1 WARC(s) read, 0 already done, 12 page(s): 0 changed, 12 unchanged" in ok.stdout.decode()
+    lines = ok.stdout.decode().splitlines()
+    assert lines[0].startswith("menafn: 1 WARC(s) read, 0 already done, 12 page(s): 0 changed, 12 unchanged")
+    assert lines[2].startswith("sputnik: 1 WARC(s) read, 0 already done, 12 page(s): ")
+    manifests = [line.removeprefix("manifest: ") for line in lines[1::2]]
+    assert len(lines) == 4 and len(set(manifests)) == 2
+    assert [json.loads((archive / key).read_text())["outlets"].keys() for key in manifests] == [{"menafn"}, {"sputnik"}]
     for args, message in ((["--outlet", "nosuch"], "unknown outlet 'nosuch'"),
-                          (["--outlet", "sputnik,menafn"], "--outlet takes one outlet"),
+                          (["--outlet", "sputnik,nosuch"], "unknown outlet 'nosuch'"),
                           (["--outlet", "sputnik", "--from", "2026-12-02", "--to", "2026-12-01"], "is after --to")):
         bad = newsarchive("reextract", *args, "--store", str(archive), cwd=archive.parent)
         lines = bad.stderr.decode().strip().splitlines()
