@@ -44,6 +44,9 @@ if TYPE_CHECKING:  # flows.extract.warc brings trafilatura: imported where extra
     from flows.extract.warc import WarcExtraction
 
 PART_BYTES = 2 * 1024 * 1024  # a few hundred pages: small enough to share out, large enough to amortise a task
+# A whole file is cut into at least two parts per worker, none smaller than this (some
+# dozens of pages), so that a file of a few megabytes keeps every worker busy.
+MIN_PART_BYTES = 256 * 1024
 # A WARC smaller than this (a dozen pages, or a run's feeds and sitemaps alone) is extracted
 # in the calling process: starting the workers would cost more than it saves.
 IN_PROCESS_BYTES = 256 * 1024
@@ -148,8 +151,9 @@ def extract_warc_parallel(path: Path, extracted_at: datetime | None = None) -> W
     pool = _shared_pool()
     try:
         futures = [future for _, _, future in streamed]
+        share = (path.stat().st_size - covered) // (2 * worker_count())
         futures += [pool.submit(extract_part, path, start, end, extracted_at)
-                    for start, end in parts(path, start=covered)]
+                    for start, end in parts(path, max(MIN_PART_BYTES, min(PART_BYTES, share)), start=covered)]
         found = WarcExtraction()
         for future in futures:
             found.extend(future.result())

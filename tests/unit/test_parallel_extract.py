@@ -49,6 +49,7 @@ def test_parts_cover_the_file_at_record_boundaries(warc: Path) -> None:
 
 def test_workers_give_the_same_records_with_whole_file_offsets(warc: Path, monkeypatch) -> None:
     monkeypatch.setattr(parallel_extract, "PART_BYTES", 20_000)
+    monkeypatch.setattr(parallel_extract, "MIN_PART_BYTES", 20_000)
     monkeypatch.setattr(parallel_extract, "IN_PROCESS_BYTES", 0)
     monkeypatch.setenv("NEWSARCHIVE_EXTRACT_WORKERS", "2")
     assert len(parallel_extract.parts(warc)) > 2
@@ -85,6 +86,20 @@ class _ThreadPool:
     def submit(self, fn, path, start, end, extracted_at=None, name=None):
         self.given.append((name or path.name, start, path.name.endswith(".open") and path.exists()))
         return self.pool.submit(fn, path, start, end, extracted_at, name)
+
+
+def test_a_whole_file_is_shared_out_to_every_worker(warc: Path, monkeypatch) -> None:
+    """A file of a few megabytes (an outlet's WARC in ``reextract``) is cut into two parts per
+    worker or so, not into one 2 MB part that keeps one worker busy and the other idle."""
+    pool = _ThreadPool()
+    monkeypatch.setattr(parallel_extract, "_shared_pool", lambda: pool)
+    monkeypatch.setattr(parallel_extract, "IN_PROCESS_BYTES", 0)
+    monkeypatch.setattr(parallel_extract, "MIN_PART_BYTES", 1)  # the fixture's file is some dozens of KB
+    monkeypatch.setenv("NEWSARCHIVE_EXTRACT_WORKERS", "2")
+    assert warc.stat().st_size < parallel_extract.PART_BYTES
+    found = parallel_extract.extract_warc_parallel(warc)
+    assert len(pool.given) >= 3
+    assert _comparable(found) == _comparable(extract_warc(warc))
 
 
 def test_parts_announced_during_the_crawl_are_extracted_before_it_ends(tmp_path, monkeypatch) -> None:
