@@ -20,6 +20,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 metadata = sa.MetaData()
+# Values bound in one IN (...) query: well under SQLite's and PostgreSQL's limits on parameters.
+_IN_BATCH = 500
 
 articles = sa.Table(
     "articles", metadata,
@@ -320,10 +322,18 @@ class StateStore:
 
     def owner_of_text(self, text_sha256: str) -> str | None:
         """The canonical URL first archived with this normalised text, if any."""
+        return self.owners_of_texts([text_sha256]).get(text_sha256)
+
+    def owners_of_texts(self, hashes: Iterable[str]) -> dict[str, str]:
+        """:meth:`owner_of_text` of many texts in a few queries: ``{sha256: canonical URL}``
+        for those archived already."""
+        wanted, found = sorted(set(hashes)), {}
         with self._engine.connect() as conn:
-            return conn.execute(
-                sa.select(texts.c.canonical_url).where(texts.c.text_sha256 == text_sha256)
-            ).scalar_one_or_none()
+            for start in range(0, len(wanted), _IN_BATCH):
+                rows = conn.execute(sa.select(texts.c.text_sha256, texts.c.canonical_url)
+                                    .where(texts.c.text_sha256.in_(wanted[start:start + _IN_BATCH])))
+                found.update((sha256, url) for sha256, url in rows)
+        return found
 
     def start_run(self, run_id: str, started: str) -> None:
         with self._engine.begin() as conn:

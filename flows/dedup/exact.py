@@ -6,7 +6,7 @@ run is deterministic).
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from flows.records.article import ArticleRecord
@@ -19,19 +19,21 @@ class DedupResult:
 
 
 class Deduplicator:
-    def __init__(self, seen_urls: set[str], text_owner):
-        """``text_owner(sha256) -> canonical URL | None`` looks up earlier runs."""
+    def __init__(self, seen_urls: set[str], text_owners: Callable[[Iterable[str]], dict[str, str]]):
+        """``text_owners(sha256s) -> {sha256: canonical URL}`` looks up earlier runs (in one go)."""
         self._seen_urls = seen_urls
-        self._text_owner = text_owner
+        self._text_owners = text_owners
         self._run_texts: dict[str, str] = {}
 
     def split(self, records: Iterable[ArticleRecord]) -> DedupResult:
         result = DedupResult()
+        records = list(records)
+        earlier = self._text_owners(r.text_sha256 for r in records if r.canonical_url not in self._seen_urls)
         for record in records:
             if record.canonical_url in self._seen_urls:
                 result.duplicates.append((record, record.canonical_url))
                 continue
-            owner = self._run_texts.get(record.text_sha256) or self._text_owner(record.text_sha256)
+            owner = self._run_texts.get(record.text_sha256) or earlier.get(record.text_sha256)
             if owner is not None and owner != record.canonical_url:
                 result.duplicates.append((record, owner))
                 continue

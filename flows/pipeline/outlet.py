@@ -137,7 +137,7 @@ def archive_outlet(run: OutletRun, steps: PlainSteps) -> OutletOutcome:
             # (a blocked page was counted by the crawl already, with its evidence)
             outcome.count_unextracted([page.to_dict() for page in found.unextracted if page.status != "blocked"],
                                       len({r.url for r in records if r.canonical_url not in revisited}))
-            split = Deduplicator(db.seen_urls(), db.owner_of_text).split(
+            split = Deduplicator(db.seen_urls(), db.owners_of_texts).split(
                 [r for r in records if r.canonical_url not in revisited])  # revisits become versions
             outcome.new = len(split.new)
             outcome.duplicate = len(split.duplicates)

@@ -50,6 +50,17 @@ def test_committed_run_is_seen_by_a_new_connection(state_location):
         assert list(state.signatures()) == [("https://a/1", "sputnik", "2026-11-20T12:00:00+00:00", None, "00ff")]
 
 
+def test_the_owners_of_many_texts_are_looked_up_in_batches(state_location):
+    # more texts than one IN (...) query binds, on SQLite and PostgreSQL
+    from storage import state as state_module
+
+    count = 2 * state_module._IN_BATCH + 7
+    with StateStore(state_location) as state:
+        state.commit_run("r1", "t", "m1", [_article(f"https://a/{n}", f"h{n}") for n in range(count)])
+        owners = state.owners_of_texts([f"h{n}" for n in range(count)] + ["nope", "h3"])
+    assert len(owners) == count and owners["h3"] == "https://a/3" and "nope" not in owners
+
+
 def test_recommitting_keeps_the_first_owner_of_a_text(state_location):
     with StateStore(state_location) as state:
         state.commit_run("r1", "t", "m1", [_article("https://a/1", "same")])
