@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import select
+import signal
 import sys
 import time
 from collections.abc import Iterable
@@ -169,7 +170,7 @@ def _start(outlet: str, args: tuple):
 
 def _kill(process) -> None:
     try:
-        os.kill(process.pid, 9)
+        os.kill(process.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
     process.join(5)
