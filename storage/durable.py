@@ -1,4 +1,4 @@
-"""Durability helpers shared by the store, the spool's pending commits and the WARC writer."""
+"""Durability helpers shared by the store, the spool, its pending commits and the WARC writer."""
 from __future__ import annotations
 
 import os
@@ -19,3 +19,15 @@ def fsync_dir(path: Path, *, if_openable: bool = False) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """``data`` as ``path``, whole or not at all, and durably: a temp file, fsync, rename,
+    then the directory's fsync."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with open(tmp, "wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, path)
+    fsync_dir(path.parent)

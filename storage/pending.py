@@ -37,7 +37,7 @@ from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from storage.durable import fsync_dir
+from storage.durable import fsync_dir, write_atomic
 from storage.spool import Spool, SpoolEntry
 from storage.state import ArchivedArticle, CaptureRow, StateStore, Validator, VersionRow
 from storage.store import Store, sha256_file
@@ -185,13 +185,7 @@ class PendingCommits:
                    "versions": [asdict(v) for v in commit.versions],
                    "validators": [asdict(v) for v in commit.validators],
                    "files": [asdict(f) for f in named]}
-        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-        with open(tmp, "w", encoding="utf-8") as out:
-            json.dump(payload, out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-        fsync_dir(self.dir)
+        write_atomic(path, json.dumps(payload).encode("utf-8"))  # the commit point
         return Pending(path, lock, payload, fresh=True)
 
     def _payloads(self) -> Iterator[dict]:

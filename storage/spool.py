@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storage import layout
+from storage.durable import write_atomic
 from storage.store import ObjectInfo, Store, StoreError, StoreUnavailable, check_key, sha256_file
 
 
@@ -84,7 +85,7 @@ class Spool:
         sidecar.unlink(missing_ok=True)
         os.replace(tmp, data)
         entry = SpoolEntry(key, sha, size, data, time.time())
-        _write_atomic(sidecar, json.dumps(
+        write_atomic(sidecar, json.dumps(
             {"key": key, "sha256": sha, "size": size, "staged_at": entry.staged_at}).encode())
         if move:
             path.unlink(missing_ok=True)
@@ -177,20 +178,6 @@ def _remove(entry: SpoolEntry) -> None:
     # Sidecar first: a crash in between leaves an orphan, never a stale entry.
     entry.path.with_suffix(".json").unlink(missing_ok=True)
     entry.path.unlink(missing_ok=True)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, path)
-    fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _fsync_file(path: Path) -> None:
