@@ -82,7 +82,10 @@ def failure_reason(failure: Failure) -> str:
 class Candidate:
     url: str  # to request
     canonical: str
-    order: int  # discovery order breaks ties between equal or unknown dates
+    # Where the link was found (the source's place among the outlet's sources, the page, the
+    # link's place on it) breaks ties between equal or unknown dates: the same for every run,
+    # whichever discovery answer arrives first.
+    order: tuple[int, ...]
     published: datetime | None = None
     modified: datetime | None = None
 
@@ -90,7 +93,7 @@ class Candidate:
     def best_date(self) -> datetime | None:
         return self.published or self.modified
 
-    def sort_key(self) -> tuple[bool, float, int]:
+    def sort_key(self) -> tuple[bool, float, tuple[int, ...]]:
         date = self.best_date
         return (date is None, -date.timestamp() if date else 0.0, self.order)
 
@@ -138,6 +141,8 @@ class OutletSpider(SitemapSpider):
         self.skipped_sitemaps: list[str] = []  # child sitemaps the outlet lists no articles in
         self._articles_scheduled = False
         self._news_dates: dict[str, str] = {}
+        self._found_in: tuple[int, ...] = ()  # the rank of the discovery response being read
+        self._links_read = 0  # links read so far from that response
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> OutletSpider:
@@ -169,15 +174,23 @@ class OutletSpider(SitemapSpider):
         if canonical in self.seen:
             self.skipped_seen.add(canonical)
             return False
+        self._links_read += 1
+        order = (*self._found_in, self._links_read)
         known = self.candidates.get(canonical)
         if known is not None:
             known.published = known.published or published
             known.modified = max(filter(None, (known.modified, modified)), default=None)
+            known.order = min(known.order, order)
             return False
         self.candidates[canonical] = Candidate(
-            self.article_fetch_url(url, canonical), canonical, len(self.candidates), published, modified
+            self.article_fetch_url(url, canonical), canonical, order, published, modified
         )
         return True
+
+    def reading(self, response: Response) -> None:
+        """The links added from now on were found in ``response`` (its rank orders them)."""
+        self._found_in = response.meta.get("rank", ())
+        self._links_read = 0
 
     def article_fetch_url(self, url: str, canonical: str) -> str:
         """The canonical URL (no tracking parameters, no AMP) on the configured base.
@@ -210,8 +223,15 @@ class OutletSpider(SitemapSpider):
 
     # -- discovery ---------------------------------------------------------
 
-    def discovery_request(self, url: str, callback, conditional: bool = False, **meta: Any) -> Request:
-        """A discovery request; ``conditional`` sends the validators of the last complete crawl."""
+    def discovery_request(
+        self, url: str, callback, rank: tuple[int, ...], conditional: bool = False, **meta: Any
+    ) -> Request:
+        """A discovery request; ``conditional`` sends the validators of the last complete crawl.
+
+        ``rank`` places what the answer lists among the other sources' links: sitemaps, then
+        feeds, then the first pages of the sections in the outlet's order, then their second
+        pages; a child sitemap ranks after its index, in the order the index is read.
+        """
         self.discovery_requests += 1
         url = self.fetch_url(url)
         headers = conditional_headers(self.validators.get(url)) if conditional else {}
@@ -222,16 +242,16 @@ class OutletSpider(SitemapSpider):
             callback=callback,
             errback=self.discovery_failed,
             headers=headers,
-            meta={"discovery": True, "conditional": conditional, **meta},
+            meta={"discovery": True, "conditional": conditional, "rank": rank, **meta},
         )
 
     async def start(self) -> AsyncIterator[Any]:
-        for path in self.outlet.sitemaps:
-            yield self.discovery_request(self.outlet.url(path), self.parse_sitemap, conditional=True)
-        for path in self.outlet.feeds:
-            yield self.discovery_request(self.outlet.url(path), self.parse_feed, conditional=True)
-        for path in self.outlet.sections:
-            yield self.discovery_request(self.outlet.url(path), self.parse_section, page=1)
+        for n, path in enumerate(self.outlet.sitemaps):
+            yield self.discovery_request(self.outlet.url(path), self.parse_sitemap, (0, n), conditional=True)
+        for n, path in enumerate(self.outlet.feeds):
+            yield self.discovery_request(self.outlet.url(path), self.parse_feed, (1, n), conditional=True)
+        for n, path in enumerate(self.outlet.sections):
+            yield self.discovery_request(self.outlet.url(path), self.parse_section, (2, 1, n), page=1)
         for revisit in self.revisits:
             yield self.revisit_request(revisit)
 
@@ -270,9 +290,14 @@ class OutletSpider(SitemapSpider):
         body = self._get_sitemap_body(response)
         if body and b"publication_date" in body:
             self._news_dates = _news_publication_dates(body)
-        for request in self._parse_sitemap(response):
-            yield self.discovery_request(request.url, self.parse_sitemap, conditional=True)
+        # Read the whole sitemap before the first yield: Scrapy may interleave the iteration of
+        # several callbacks' output, and the news dates and the rank are this response's.
+        self.reading(response)
+        children = list(self._parse_sitemap(response))
         self._news_dates = {}
+        rank = response.meta.get("rank", ())
+        for n, request in enumerate(children):
+            yield self.discovery_request(request.url, self.parse_sitemap, (*rank, n), conditional=True)
 
     def sitemap_filter(self, entries: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
         """Collect article entries as candidates; pass on the newest sub-sitemaps."""
@@ -307,6 +332,7 @@ class OutletSpider(SitemapSpider):
     def parse_feed(self, response: Response) -> None:
         if self._unchanged(response) or self._blocked_discovery(response):
             return
+        self.reading(response)
         try:
             self._read_feed(response)
         except etree.XMLSyntaxError as error:
@@ -344,6 +370,7 @@ class OutletSpider(SitemapSpider):
         if self._blocked_discovery(response):
             return
         new = 0
+        self.reading(response)
         hrefs = [href.strip() for href in response.css("a::attr(href)").getall()]
         for href in hrefs:
             new += self.add_candidate(response.urljoin(href))
@@ -353,7 +380,8 @@ class OutletSpider(SitemapSpider):
         next_href = response.css('link[rel~="next"]::attr(href), a[rel~="next"]::attr(href)').get()
         next_url = response.urljoin(next_href.strip()) if next_href else wordpress_next_page(response.url, hrefs, page)
         if next_url:
-            yield self.discovery_request(next_url, self.parse_section, page=page + 1)
+            kind, _, n = response.meta["rank"]
+            yield self.discovery_request(next_url, self.parse_section, (kind, page + 1, n), page=page + 1)
 
     # -- article fetching ----------------------------------------------------
 

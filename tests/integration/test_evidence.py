@@ -42,7 +42,8 @@ def answer(site: Site, slug: str, target: str, **meta):
     assert page.status == 200, (slug, target, page.status)
     url = f"http://{host}{target}"
     kind = XmlResponse if "xml" in page.content_type else HtmlResponse if "html" in page.content_type else TextResponse
-    return kind(url, body=page.body, request=Request(url, meta={"conditional": True, **meta}),
+    meta = {"conditional": True, "rank": (2, meta.get("page", 1), 0), **meta}
+    return kind(url, body=page.body, request=Request(url, meta=meta),
                 headers={"Content-Type": page.content_type})
 
 
@@ -219,6 +220,24 @@ def test_menafn_listings_are_its_aspx_pages_and_legacy_links_share_one_key(site)
     assert legacy
     assert set(reader.candidates) == live_canonicals(site, "menafn")
     assert all(urlsplit(c.url).path.count("/") == 2 and not urlsplit(c.url).query for c in reader.candidates.values())
+
+
+def test_the_newest_are_the_same_whichever_listing_answers_first(site):
+    """MENAFN's listings carry no dates: the links are ranked by where they were found (the
+    outlet's first section, then its second), not by which answer came back first. Under load the
+    Arab World listing (every other story) sometimes answered first, and a crawl took every other
+    one of the newest."""
+    outlet = get_outlet("menafn", environ={})
+    newest = [canonical_url(t.url) for t in sorted(
+        site.replica.articles("menafn"), key=lambda t: t.published, reverse=True) if t.status == 200]
+    chosen = []
+    for arrival in (list(enumerate(outlet.sections)), list(enumerate(outlet.sections))[::-1]):
+        reader = spider("menafn")
+        reader.max_articles = 5
+        for n, path in arrival:
+            list(reader.parse_section(answer(site, "menafn", path, page=1, rank=(2, 1, n))))
+        chosen.append([c.canonical for c in reader.newest_candidates()])
+    assert chosen[0] == chosen[1] == newest[:5]
 
 
 def test_menafn_story_is_read_from_its_container(site):
