@@ -10,6 +10,7 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from urllib.parse import urlsplit
 
 
@@ -96,11 +97,12 @@ class Outlet:
     schedule: str = "0 * * * *"  # cron (UTC) of its scheduled runs; the settings file may override it
     rules: tuple[ExtractionRules, ...] = (ExtractionRules(),)
 
-    @property
+    # (computed once per outlet: every link and every URL key asks for them)
+    @cached_property
     def host(self) -> str:
         return urlsplit(self.base_url).hostname or ""
 
-    @property
+    @cached_property
     def domains(self) -> tuple[str, ...]:
         """Every host this outlet answers on, current first."""
         return (self.host, *self.extra_domains, *self.former_domains)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import datetime, timezone
+from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
 from courlan import normalize_url
@@ -26,12 +27,18 @@ _MOBILE_HOST = re.compile(r"^(m|mobile|amp)\.")
 
 def _host_map() -> dict[str, str]:
     """Every known host of every outlet -> the outlet's live host (not any override)."""
+    return _host_map_for(tuple(outlet.host for outlet in all_outlets()))
+
+
+@lru_cache(maxsize=16)
+def _host_map_for(hosts: tuple[str, ...]) -> dict[str, str]:
+    # (built once per set of base URLs in force: canonical_url runs for every link read; read only)
     mapping: dict[str, str] = {}
     for outlet in _BUILTIN.values():
         for host in outlet.domains:
             mapping[host] = outlet.host
-    for outlet in all_outlets():  # an overridden base URL is an alias of the live host
-        mapping.setdefault(outlet.host, _BUILTIN[outlet.slug].host)
+    for slug, host in zip(_BUILTIN, hosts):  # an overridden base URL is an alias of the live host
+        mapping.setdefault(host, _BUILTIN[slug].host)
     return mapping
 
 

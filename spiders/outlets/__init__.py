@@ -8,6 +8,7 @@ place that is missing. Every list of outlets elsewhere derives from ``SLUGS``.
 from __future__ import annotations
 
 import importlib
+from functools import lru_cache
 
 from spiders.outlet import Outlet, base_url_override
 
@@ -36,7 +37,13 @@ def get_outlet(slug: str, environ: dict | None = None) -> Outlet:
     except KeyError:
         raise UnknownOutlet(slug) from None
     override = base_url_override(slug, environ)
-    return outlet.with_base_url(override) if override else outlet
+    return _with_base_url(slug, override) if override else outlet
+
+
+@lru_cache(maxsize=64)
+def _with_base_url(slug: str, base_url: str) -> Outlet:
+    # Outlets are frozen: one copy per override, not one per lookup (URLs are keyed per link).
+    return _BUILTIN[slug].with_base_url(base_url)
 
 
 def all_outlets(environ: dict | None = None) -> list[Outlet]:
