@@ -177,23 +177,24 @@ def finish(extraction: WarcExtraction, book: FurnitureBook | None) -> WarcExtrac
             continue
         paragraphs = paragraphs_of(record.text)
         kept = entry.remove(paragraphs)
-        after = len(words(" ".join(kept)))
-        if after < MIN_ARTICLE_WORDS:
-            done.unextracted.append(UnextractedPage(
-                record.url, record.outlet,
-                f"no article text (only learned furniture left; {after} words, fewer than {MIN_ARTICLE_WORDS})",
-                record.warc_filename, record.warc_offset, record.fetched_at))
-            continue
-        record.text = "\n\n".join(kept)
-        record.text_sha256 = normalized_text_hash(record.text)
+        if len(kept) < len(paragraphs):  # (most records lose nothing: their text stands as extracted)
+            after = len(words(" ".join(kept)))
+            if after < MIN_ARTICLE_WORDS:
+                done.unextracted.append(UnextractedPage(
+                    record.url, record.outlet,
+                    f"no article text (only learned furniture left; {after} words, fewer than {MIN_ARTICLE_WORDS})",
+                    record.warc_filename, record.warc_offset, record.fetched_at))
+                continue
+            record.text = "\n\n".join(kept)
+            record.text_sha256 = normalized_text_hash(record.text)
+            learned = sum(len(p.split()) for p in paragraphs) - sum(len(p.split()) for p in kept)
+            if learned:
+                removed = dict(record.extra.get("removed_words", {}))
+                removed["learned"] = learned
+                record.extra["removed_words"] = dict(sorted(removed.items()))
         if id(entry) not in versions:
             versions[id(entry)] = entry.version
         record.furniture_version = versions[id(entry)]
-        learned = sum(len(p.split()) for p in paragraphs) - sum(len(p.split()) for p in kept)
-        if learned:
-            removed = dict(record.extra.get("removed_words", {}))
-            removed["learned"] = learned
-            record.extra["removed_words"] = dict(sorted(removed.items()))
         done.records.append(record)
     # file order: the unextracted pages of both kinds, by position
     done.unextracted.sort(key=lambda page: (page.warc_filename, page.warc_offset))
