@@ -3,12 +3,23 @@ from __future__ import annotations
 
 import argparse
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 from flows.cli.checks import add_store_option, check_outlets, check_store, day
 from flows.cli.errors import EXIT_FAILED, CliError
 
+SIDE_BY_SIDE = 2  # outlets re-extracted at once
+
 
 def cmd_reextract(args: argparse.Namespace) -> int:
+    from flows.extract.parallel import start_workers
+
+    outlets = check_outlets(args.outlet)
+    if args.start and args.end and args.start > args.end:
+        raise CliError(f"--from {args.start} is after --to {args.end}")
+    check_store(args.store)
+    start_workers()  # they import the extractor while this process imports the rest
+
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -16,32 +27,38 @@ def cmd_reextract(args: argparse.Namespace) -> int:
     from storage.state import StateError
     from storage.store import StoreError
 
-    outlets = check_outlets(args.outlet)
-    if args.start and args.end and args.start > args.end:
-        raise CliError(f"--from {args.start} is after --to {args.end}")
-    check_store(args.store)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=Console(file=sys.stderr), transient=False)
-    # The outlets one after the other in this process: the start-up and the extraction
-    # workers (which import the extractor) are paid once, not once per outlet.
-    with progress:
-        for outlet in outlets:
-            task = None
 
-            def on_warc(done: int, total: int, summary, outlet: str = outlet) -> None:
-                nonlocal task
-                if task is None:
-                    task = progress.add_task(f"re-extracting {outlet}", total=total)
-                progress.update(task, completed=done,
-                                description=f"re-extracting {outlet}: {summary.pages} pages, {summary.changed} changed")
+    def run(outlet: str):
+        task = None
 
-            request = ReextractRequest(outlet, args.store, args.start, args.end, args.state)
-            try:
-                summary = reextract(request, on_warc=on_warc)
-            except (StoreError, StateError) as exc:
-                raise CliError(f"{outlet}: {exc}", EXIT_FAILED) from None
-            print(describe(summary), flush=True)  # each outlet's summary as soon as it is committed
-            print(f"manifest: manifests/{summary.run_id}.json", flush=True)
+        def on_warc(done: int, total: int, summary) -> None:
+            nonlocal task
+            if task is None:
+                task = progress.add_task(f"re-extracting {outlet}", total=total)
+            progress.update(task, completed=done,
+                            description=f"re-extracting {outlet}: {summary.pages} pages, {summary.changed} changed")
+
+        return reextract(ReextractRequest(outlet, args.store, args.start, args.end, args.state), on_warc=on_warc)
+
+    # The outlets in this one process: the start-up and the extraction workers (which import
+    # the extractor) are paid once. Two outlets go side by side, so that the workers extract
+    # one outlet's WARC while this process compares and commits the other's records.
+    with progress, ThreadPoolExecutor(max_workers=min(SIDE_BY_SIDE, len(outlets)),
+                                      thread_name_prefix="reextract") as pool:
+        running = [(outlet, pool.submit(run, outlet)) for outlet in outlets]
+        try:
+            for outlet, future in running:  # the summaries in the order asked, each once committed
+                try:
+                    summary = future.result()
+                except (StoreError, StateError) as exc:
+                    raise CliError(f"{outlet}: {exc}", EXIT_FAILED) from None
+                print(describe(summary), flush=True)
+                print(f"manifest: manifests/{summary.run_id}.json", flush=True)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)  # the outlets not started stay so
+            raise
     return 0
 
 
@@ -51,7 +68,7 @@ def add_commands(commands) -> None:
         description="Read the outlet's WARCs of a period from the store, extract them with the current rules and "
                     "learned furniture, and write a new version of every article whose text or metadata changed "
                     "(its diff says \"reextracted\"). Idempotent, and resumable after a kill. Several outlets "
-                    "are re-extracted one after the other, each with its own manifest.")
+                    "are re-extracted two at a time, each with its own manifest and summary.")
     reextract.add_argument("--outlet", required=True, metavar="SLUG[,SLUG...]|all",
                            help="outlet slug, several separated by commas, or all")
     reextract.add_argument("--from", dest="start", type=day, default=None, metavar="YYYY-MM-DD",

@@ -80,6 +80,19 @@ def _discard_pool(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
+def _ready() -> None:
+    import flows.extract.warc  # noqa: F401 - the extractor (trafilatura, lxml), imported once per worker
+
+
+def start_workers() -> None:
+    """Start the workers now: each imports the extractor (a second or so) while the caller is
+    still importing its own modules and reading its first WARC, instead of after."""
+    if worker_count() > 1:
+        pool = _shared_pool()
+        for _ in range(worker_count()):  # a task for which no worker is idle starts one
+            pool.submit(_ready)
+
+
 @atexit.register
 def _shutdown() -> None:
     if _pool is not None:

@@ -23,6 +23,7 @@ import os
 import re
 import secrets
 import shutil
+import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -46,6 +47,9 @@ from storage.workspace import workspace_for
 METADATA = ("title", "authors", "published", "language", "section", "tags", "original_source")
 _DAY = re.compile(r"^warc/[a-z][a-z0-9_]{1,31}/(\d{4})/(\d{2})/(\d{2})/[^/]+\.warc\.gz$")
 _DOWNLOAD_CHUNK = 8 * 1024 * 1024
+# Outlets re-extracted side by side in one process finish earlier runs' commits one at a
+# time, so that neither reads the state before the other's recovery is done.
+_recovering = threading.Lock()
 
 
 @dataclass
@@ -172,7 +176,8 @@ def reextract(request: ReextractRequest, steps: PlainSteps | None = None,
     checkpoint = Checkpoint(checkpoint_dir / f"{request.outlet}.json", extractor_version(), request)
     try:
         with StateStore(state_location(request.store, request.state)) as db:
-            recover(workspace, spool, target, db, steps)
+            with _recovering:
+                recover(workspace, spool, target, db, steps)
             db.start_run(run_id, iso(started))
             keys = warc_keys(target, request)
             latest = {url: v for url, v in db.latest_versions(request.outlet).items() if v.status == "ok"}
