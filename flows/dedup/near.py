@@ -9,39 +9,25 @@ credited as the source, else the earliest published.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from flows.dedup.minhash import (NUM_PERM, PERMUTATIONS, SCHEME, SEED, KnownSignatures, signature, signature_hex,
+                                 text_digest)
 from flows.records.article import ArticleRecord
 from spiders.outlets import outlet_by_name
 
-NUM_PERM = 128
-SCHEME = "affine32"  # datasketch's hashing scheme; stored signatures are only comparable within one scheme
-SHINGLE_WORDS = 5
 THRESHOLD = 0.6  # estimated Jaccard of 5-word shingles; syndicated copies measure far above it
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-# Drawing the permutations costs more than hashing an article: draw them once
-# (the same ones every MinHash with this seed and scheme would draw).
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME).permutations
-
-
-def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
-    words = _WORD.findall(text.casefold())
-    if len(words) < size:
-        return {" ".join(words).encode()} if words else set()
-    return {" ".join(words[i : i + size]).encode() for i in range(len(words) - size + 1)}
-
-
-def signature(text: str) -> np.ndarray:
-    """The MinHash signature (``NUM_PERM`` unsigned 64-bit values) of a text."""
-    minhash = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, permutations=_PERMUTATIONS)
-    minhash.update_batch(list(shingles(text)))
-    return minhash.hashvalues
+def record_signature(record: ArticleRecord, known: KnownSignatures | None = None) -> np.ndarray:
+    """The record's signature: the one its extraction worker computed if it is of the same text, else computed now."""
+    found = known.get((record.warc_filename, record.warc_offset)) if known else None
+    if found is not None and found[0] == text_digest(record.text):
+        return np.frombuffer(found[1], dtype=np.uint32)
+    return signature(record.text)
 
 
 @dataclass(frozen=True)
@@ -68,8 +54,8 @@ class NearDupIndex:
         return len(self._members)
 
     def _minhash(self, hashvalues: np.ndarray) -> MinHash:
-        return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=hashvalues, scheme=SCHEME,
-                       permutations=_PERMUTATIONS)
+        return MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=hashvalues, scheme=SCHEME,
+                       permutations=PERMUTATIONS)
 
     def _find(self, key: str) -> str:
         root = key
@@ -138,10 +124,6 @@ def index_from_state(rows: Iterable[tuple[str, str, str | None, str | None, str]
     return index
 
 
-def signature_hex(hashvalues: np.ndarray) -> str:
-    return hashvalues.astype(np.uint32).tobytes().hex()
-
-
 # --- syndication: marking the records of a run -----------------------------------------
 
 
@@ -151,14 +133,15 @@ def credited_slug(record: ArticleRecord) -> str | None:
     return credited.slug if credited and credited.slug != record.outlet else None
 
 
-def assign_clusters(index: NearDupIndex, records: list[ArticleRecord]) -> dict[str, str]:
+def assign_clusters(index: NearDupIndex, records: list[ArticleRecord],
+                    known: KnownSignatures | None = None) -> dict[str, str]:
     """Index ``records``; set ``cluster_id`` and ``original_url`` on those with near-duplicates.
 
     Returns each record's signature (hex) by canonical URL, for the state.
     """
     signatures = {}
     for record in records:
-        hashvalues = signature(record.text)
+        hashvalues = record_signature(record, known)
         member = Member(record.canonical_url, record.outlet, record.published, credited_slug(record))
         if index.add(member, hashvalues):
             record.cluster_id = index.cluster_id(record.canonical_url)

@@ -145,6 +145,11 @@ def extract_part(path: Path, start: int, end: int, extracted_at: datetime | None
         shutil.rmtree(workdir, ignore_errors=True)
     for item in (*found.records, *found.unextracted):
         item.warc_offset += start
+    from flows.dedup.minhash import signature, text_digest  # numpy alone, not datasketch
+
+    # computed here, in parallel, rather than in the flow's process once the outlet is done
+    found.signatures = {(r.warc_filename, r.warc_offset): (text_digest(r.text), signature(r.text).tobytes())
+                        for r in found.records}
     return found
 
 

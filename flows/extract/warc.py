@@ -52,6 +52,9 @@ class WarcExtraction:
 
     records: list[ArticleRecord] = field(default_factory=list)
     unextracted: list[UnextractedPage] = field(default_factory=list)
+    # MinHash signatures the workers computed as they extracted (``flows.dedup.minhash``):
+    # (WARC file, offset) -> (digest of the text they are of, the signature's bytes)
+    signatures: dict[tuple[str, int], tuple[bytes, bytes]] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[ArticleRecord]:
         return iter(self.records)
@@ -65,6 +68,7 @@ class WarcExtraction:
     def extend(self, other: WarcExtraction) -> None:
         self.records += other.records
         self.unextracted += other.unextracted
+        self.signatures.update(other.signatures)
 
 
 def _article_page(url: str, status: int) -> bool:
@@ -167,7 +171,8 @@ def finish(extraction: WarcExtraction, book: FurnitureBook | None) -> WarcExtrac
     A record left with too little text becomes an ``unextracted`` page, as the same page
     extracted alone with the same furniture would.
     """
-    done = WarcExtraction(unextracted=list(extraction.unextracted))
+    # (a signature of a text that loses paragraphs here no longer matches its digest)
+    done = WarcExtraction(unextracted=list(extraction.unextracted), signatures=extraction.signatures)
     versions: dict[int, str] = {}  # an entry's version digests all it learned: once per entry, not per record
     for record in extraction.records:
         period = _period(record)

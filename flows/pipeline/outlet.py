@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flows.dedup import versions
 from flows.dedup.exact import Deduplicator
@@ -32,6 +33,9 @@ from storage.spool import Spool
 from storage.state import HealthRow, StateStore
 from storage.store import Store, StoreError
 from storage.workspace import Workspace, workspace_for
+
+if TYPE_CHECKING:  # numpy: loaded when there is something to cluster
+    from flows.dedup.minhash import KnownSignatures
 
 
 @dataclass
@@ -86,14 +90,17 @@ def recover(workspace: Workspace, spool: Spool, store: Store, state: StateStore,
 _near_dup_lock = threading.Lock()
 
 
-def _near_duplicates(db: StateStore, new: list[ArticleRecord]) -> dict[str, str]:
-    """Cluster ``new`` with the archive's near-duplicates; their MinHash signatures by URL."""
+def _near_duplicates(db: StateStore, new: list[ArticleRecord], known: KnownSignatures) -> dict[str, str]:
+    """Cluster ``new`` with the archive's near-duplicates; their MinHash signatures by URL.
+
+    ``known``: the signatures the extraction workers computed (``WarcExtraction.signatures``).
+    """
     if not new:
         return {}  # nothing to cluster: datasketch and SciPy stay unloaded
     from flows.dedup.near import assign_clusters, index_from_state
 
     with _near_dup_lock:
-        return assign_clusters(index_from_state(db.signatures()), new)
+        return assign_clusters(index_from_state(db.signatures()), new, known)
 
 
 def _start_of(day: date | None) -> datetime | None:
@@ -142,7 +149,7 @@ def archive_outlet(run: OutletRun, steps: PlainSteps) -> OutletOutcome:
             outcome.new = len(split.new)
             outcome.duplicate = len(split.duplicates)
             outcome.duplicates = [{"url": r.url, "duplicate_of": of} for r, of in split.duplicates]
-            signatures = _near_duplicates(db, split.new)
+            signatures = _near_duplicates(db, split.new, found.signatures)
             outcome.near_duplicate = sum(1 for r in split.new if r.cluster_id)
             found_versions = versions.new_versions(
                 due, [r for r in records if r.canonical_url in revisited], crawl.stats.get("captures", []),

@@ -9,6 +9,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from flows.dedup.minhash import signature, text_digest
 from flows.extract import parallel as parallel_extract
 from flows.extract.warc import extract_warc
 from spiders.replica.catalogue import Replica
@@ -57,6 +58,11 @@ def test_workers_give_the_same_records_with_whole_file_offsets(warc: Path, monke
     assert len(expected) == 24
     found = parallel_extract.extract_warc_parallel(warc)
     assert _comparable(found) == _comparable(expected)
+    # each record's MinHash signature came back with it, of its text, under its whole-file offset
+    assert set(found.signatures) == {(r.warc_filename, r.warc_offset) for r in found}
+    for record in found:
+        digest, values = found.signatures[(record.warc_filename, record.warc_offset)]
+        assert digest == text_digest(record.text) and values == signature(record.text).tobytes()
     first = found[-1]
     with open(warc, "rb") as handle:  # the offset locates the record in the whole file
         handle.seek(first.warc_offset)
