@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
@@ -60,8 +60,8 @@ class PrefectSteps(steps.PlainSteps):
     def crawl(self, *args, **kwargs):
         return crawl_task(*args, **kwargs)
 
-    def extract_all(self, warc_paths):
-        for future in extract_task.map(warc_paths):
+    def extract_all(self, warc_paths, signatures: bool = True):
+        for future in extract_task.map(warc_paths, signatures=unmapped(signatures)):
             yield future.result()
 
     def publish(self, *args):

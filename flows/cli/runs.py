@@ -167,7 +167,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     extractions = []
     for path in args.warcs:
         try:
-            extractions.append(extract_warc_parallel(path, args.extracted_at))
+            extractions.append(extract_warc_parallel(path, args.extracted_at, signatures=False))
         except (OSError, ValueError) as exc:
             raise CliError(f"cannot read {path}: {exc}", EXIT_FAILED) from None
     written: list[str] = []

@@ -121,11 +121,12 @@ def parts(path: Path, part_bytes: int | None = None, start: int = 0) -> list[tup
 
 
 def extract_part(path: Path, start: int, end: int, extracted_at: datetime | None = None,
-                 name: str | None = None) -> WarcExtraction:
+                 name: str | None = None, signatures: bool = True) -> WarcExtraction:
     """The records of the bytes ``start:end`` of a WARC, with offsets into the whole file.
 
     ``name`` is the WARC's final name when ``path`` is its ``.open`` file, which the
-    crawl may rename to ``name`` at any moment.
+    crawl may rename to ``name`` at any moment. ``signatures``: compute each record's
+    MinHash signature too (a run clusters every new record; a re-extraction only the changed).
     """
     from flows.extract.warc import extract_pages
 
@@ -145,6 +146,8 @@ def extract_part(path: Path, start: int, end: int, extracted_at: datetime | None
         shutil.rmtree(workdir, ignore_errors=True)
     for item in (*found.records, *found.unextracted):
         item.warc_offset += start
+    if not signatures:
+        return found
     from flows.dedup.minhash import signature, text_digest  # numpy alone, not datasketch
 
     # computed here, in parallel, rather than in the flow's process once the outlet is done
@@ -153,8 +156,10 @@ def extract_part(path: Path, start: int, end: int, extracted_at: datetime | None
     return found
 
 
-def extract_warc_parallel(path: Path, extracted_at: datetime | None = None) -> WarcExtraction:
-    """``extract_pages(path)``, computed by the worker processes (partly during the crawl)."""
+def extract_warc_parallel(path: Path, extracted_at: datetime | None = None,
+                          signatures: bool = True) -> WarcExtraction:
+    """``extract_pages(path)``, computed by the worker processes (partly during the crawl), with
+    the records' signatures if ``signatures`` (``extract_part``)."""
     from flows.extract.warc import WarcExtraction, extract_pages
 
     with _lock:
@@ -170,7 +175,7 @@ def extract_warc_parallel(path: Path, extracted_at: datetime | None = None) -> W
     try:
         futures = [future for _, _, future in streamed]
         share = (path.stat().st_size - covered) // (2 * worker_count())
-        futures += [pool.submit(extract_part, path, start, end, extracted_at)
+        futures += [pool.submit(extract_part, path, start, end, extracted_at, None, signatures)
                     for start, end in parts(path, max(MIN_PART_BYTES, min(PART_BYTES, share)), start=covered)]
         found = WarcExtraction()
         for future in futures:

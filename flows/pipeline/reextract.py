@@ -209,7 +209,7 @@ def _one_warc(key: str, number: int, target: Store, db: StateStore, spool: Spool
     """One batch: extract the WARC (with the outlet's learned furniture, and what its pages
     teach), stage the changed records and new furniture versions, commit them once stored."""
     local = download(target, key, work / key.rsplit("/", 1)[1])
-    found, furniture = learn_and_finish_for_run(target, summary.outlet, steps.extract_all([local]), spool,
+    found, furniture = learn_and_finish_for_run(target, summary.outlet, steps.extract_all([local], signatures=False), spool,
                                                 FurnitureCache(workspace.furniture_cache))
     records = found.records
     unextracted = [page for page in found.unextracted if page.status != "blocked"]
@@ -243,14 +243,14 @@ def _one_warc(key: str, number: int, target: Store, db: StateStore, spool: Spool
         files.append((furniture_key, path))
     archived, versions, articles_key = [], [], None
     if changed:
-        from flows.dedup.near import credited_slug, record_signature, signature_hex  # datasketch and SciPy: when needed
+        from flows.dedup.near import credited_slug, signature, signature_hex  # datasketch and SciPy: when needed
 
         articles_key = layout.articles_part_key(summary.outlet, started, run_id, number)
         records_path = work / f"articles-{number}.jsonl.gz"
         write_records(records_path, changed)
         files.append((articles_key, records_path))
         archived = [ArchivedArticle(r.canonical_url, r.outlet, r.text_sha256, articles_key, r.published,
-                                    credited_slug(r), signature_hex(record_signature(r, found.signatures))) for r in changed]
+                                    credited_slug(r), signature_hex(signature(r.text))) for r in changed]
         versions = [VersionRow(r.canonical_url, r.version, r.outlet, "ok", r.fetched_at, r.text_sha256,
                                articles_key, r.published, None, r.diff, run_id) for r in changed]
     if not files:

@@ -63,11 +63,12 @@ def crawl(outlet: str, run_dir: Path, max_articles: int, seen: set[str], proxy: 
     return result
 
 
-def extract(warc_path: Path) -> WarcExtraction:
+def extract(warc_path: Path, signatures: bool = True) -> WarcExtraction:
     """The WARC's article pages, from worker processes (extraction is the CPU-bound step); the
     parts the crawl announced are under way already. Learned furniture is removed afterwards,
-    over all the outlet's WARCs (flows.extract.furniture_store)."""
-    return parallel.extract_warc_parallel(warc_path)
+    over all the outlet's WARCs (flows.extract.furniture_store). ``signatures``: with the
+    records' MinHash signatures, computed by the workers."""
+    return parallel.extract_warc_parallel(warc_path, signatures=signatures)
 
 
 def publish(outcome: OutletOutcome, crawl_result: CrawlResult, new_records: list[ArticleRecord],
@@ -129,9 +130,9 @@ class PlainSteps:
     def crawl(self, *args, **kwargs) -> CrawlResult:
         return crawl(*args, logger=self.logger, **kwargs)
 
-    def extract_all(self, warc_paths: Iterable[Path]) -> Iterator[WarcExtraction]:
+    def extract_all(self, warc_paths: Iterable[Path], signatures: bool = True) -> Iterator[WarcExtraction]:
         for path in warc_paths:
-            yield extract(path)
+            yield extract(path, signatures)
 
     def publish(self, *args) -> tuple[list[ArchivedArticle], list[tuple[str, Path]]]:
         return publish(*args)

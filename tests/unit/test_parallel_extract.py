@@ -63,6 +63,9 @@ def test_workers_give_the_same_records_with_whole_file_offsets(warc: Path, monke
     for record in found:
         digest, values = found.signatures[(record.warc_filename, record.warc_offset)]
         assert digest == text_digest(record.text) and values == signature(record.text).tobytes()
+    # a re-extraction asks for none: the workers spend no time on them
+    without = parallel_extract.extract_warc_parallel(warc, signatures=False)
+    assert without.signatures == {} and _comparable(without) == _comparable(expected)
     first = found[-1]
     with open(warc, "rb") as handle:  # the offset locates the record in the whole file
         handle.seek(first.warc_offset)
@@ -89,9 +92,9 @@ class _ThreadPool:
         self.pool = ThreadPoolExecutor(max_workers=2)
         self.given: list[tuple[str, int, bool]] = []
 
-    def submit(self, fn, path, start, end, extracted_at=None, name=None):
+    def submit(self, fn, path, start, end, extracted_at=None, name=None, signatures=True):
         self.given.append((name or path.name, start, path.name.endswith(".open") and path.exists()))
-        return self.pool.submit(fn, path, start, end, extracted_at, name)
+        return self.pool.submit(fn, path, start, end, extracted_at, name, signatures)
 
 
 def test_a_whole_file_is_shared_out_to_every_worker(warc: Path, monkeypatch) -> None:
