@@ -1,18 +1,21 @@
-"""MinHash signatures of article texts, with numpy alone.
+"""MinHash signatures of article texts, and the LSH bands that compare them, with numpy alone.
 
 The values are datasketch's ``MinHash(num_perm=128, seed=1, scheme="affine32")`` fed
 with the text's 5-word shingles (SHA-1, first four bytes little-endian, the
 MurmurHash3 finaliser, then ``a * h + b`` modulo 2^32), computed without
 datasketch: the extraction workers compute them as they extract, and importing
-datasketch would bring SciPy into every worker (about 50 MB each). The LSH index
-that compares them stays datasketch's (``flows.dedup.near``);
-``tests/unit/test_minhash.py`` holds both to the same values.
+datasketch would bring SciPy into every worker (about 50 MB each). The LSH index is
+datasketch's ``MinHashLSH`` too (the same bands and rows, chosen the same way, and the
+same candidates), without its import: SciPy and redis cost the flow's process about
+2 s holding the GIL, the longest single item of an 808-article run.
+``tests/unit/test_minhash.py`` holds both to datasketch's values.
 """
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
 
 import numpy as np
 
@@ -68,6 +71,55 @@ def signature(text: str) -> np.ndarray:
     with np.errstate(over="ignore"):  # the arithmetic is modulo 2^32
         permuted = _fmix32(hv).reshape(-1, 1) * a + b
     return permuted.min(axis=0)
+
+
+# Gauss-Legendre nodes and weights on [-1, 1]: 80 are exact for polynomials up to degree
+# 159, and the probabilities below are polynomials of degree bands * rows <= NUM_PERM.
+_NODES, _WEIGHTS = np.polynomial.legendre.leggauss(80)
+
+
+def _integrals(values, low: float, high: float) -> np.ndarray:
+    # values(s) gives one row per candidate (bands, rows) at the nodes s
+    half, middle = (high - low) / 2, (high + low) / 2
+    return half * (values(half * _NODES + middle) @ _WEIGHTS)
+
+
+@lru_cache(maxsize=8)
+def lsh_bands(threshold: float, num_perm: int = NUM_PERM) -> tuple[int, int]:
+    """(bands, rows per band) minimising the false positive plus false negative probability
+    areas around ``threshold``, weighted equally: datasketch's ``MinHashLSH`` choice."""
+    pairs = [(b, r) for b in range(1, num_perm + 1) for r in range(1, num_perm // b + 1)]
+    bands = np.array([b for b, _ in pairs], dtype=float).reshape(-1, 1)
+    rows = np.array([r for _, r in pairs], dtype=float).reshape(-1, 1)
+
+    def candidate(s):  # the probability that two signatures of similarity s share a band
+        return 1 - (1 - s**rows) ** bands
+
+    error = 0.5 * _integrals(candidate, 0.0, threshold) + 0.5 * _integrals(lambda s: 1 - candidate(s), threshold, 1.0)
+    return pairs[int(np.argmin(error))]  # the first of equal minima, as datasketch's loop keeps
+
+
+class BandIndex:
+    """MinHash LSH: keys whose signatures agree on all rows of at least one band."""
+
+    def __init__(self, threshold: float, num_perm: int = NUM_PERM) -> None:
+        bands, rows = lsh_bands(threshold, num_perm)
+        self._ranges = [(i * rows, (i + 1) * rows) for i in range(bands)]
+        self._tables: list[dict[bytes, list[str]]] = [{} for _ in self._ranges]
+
+    def _keys(self, hashvalues: np.ndarray) -> Iterator[tuple[dict[bytes, list[str]], bytes]]:
+        for table, (start, end) in zip(self._tables, self._ranges):
+            yield table, hashvalues[start:end].tobytes()
+
+    def insert(self, key: str, hashvalues: np.ndarray) -> None:
+        for table, band in self._keys(hashvalues):
+            table.setdefault(band, []).append(key)
+
+    def query(self, hashvalues: np.ndarray) -> set[str]:
+        found: set[str] = set()
+        for table, band in self._keys(hashvalues):
+            found.update(table.get(band, ()))
+        return found
 
 
 def signature_hex(hashvalues: np.ndarray) -> str:

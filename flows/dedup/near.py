@@ -13,10 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
-from flows.dedup.minhash import (NUM_PERM, PERMUTATIONS, SCHEME, SEED, KnownSignatures, signature, signature_hex,
-                                 text_digest)
+from flows.dedup.minhash import NUM_PERM, BandIndex, KnownSignatures, signature, signature_hex, text_digest
 from flows.records.article import ArticleRecord
 from spiders.outlets import outlet_by_name
 
@@ -43,7 +41,7 @@ class NearDupIndex:
 
     def __init__(self, threshold: float = THRESHOLD):
         self._threshold = threshold
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self._lsh = BandIndex(threshold, NUM_PERM)
         self._signatures: dict[str, np.ndarray] = {}
         self._members: dict[str, Member] = {}
         self._parent: dict[str, str] = {}
@@ -52,10 +50,6 @@ class NearDupIndex:
 
     def __len__(self) -> int:
         return len(self._members)
-
-    def _minhash(self, hashvalues: np.ndarray) -> MinHash:
-        return MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=hashvalues, scheme=SCHEME,
-                       permutations=PERMUTATIONS)
 
     def _find(self, key: str) -> str:
         root = key
@@ -68,7 +62,7 @@ class NearDupIndex:
     def matches(self, hashvalues: np.ndarray) -> list[str]:
         """Indexed keys whose estimated similarity to ``hashvalues`` reaches the threshold."""
         found = []
-        for key in self._lsh.query(self._minhash(hashvalues)):
+        for key in self._lsh.query(hashvalues):
             if np.mean(self._signatures[key] == hashvalues) >= self._threshold:
                 found.append(key)
         return sorted(found)
@@ -78,7 +72,7 @@ class NearDupIndex:
         if member.key in self._members:
             return []
         matched = self.matches(hashvalues)
-        self._lsh.insert(member.key, self._minhash(hashvalues))
+        self._lsh.insert(member.key, hashvalues)
         self._signatures[member.key] = hashvalues
         self._members[member.key] = member
         self._parent[member.key] = member.key

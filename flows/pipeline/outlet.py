@@ -96,7 +96,7 @@ def _near_duplicates(db: StateStore, new: list[ArticleRecord], known: KnownSigna
     ``known``: the signatures the extraction workers computed (``WarcExtraction.signatures``).
     """
     if not new:
-        return {}  # nothing to cluster: datasketch and SciPy stay unloaded
+        return {}  # nothing to cluster: numpy stays unloaded
     from flows.dedup.near import assign_clusters, index_from_state
 
     with _near_dup_lock:

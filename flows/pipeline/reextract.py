@@ -243,7 +243,7 @@ def _one_warc(key: str, number: int, target: Store, db: StateStore, spool: Spool
         files.append((furniture_key, path))
     archived, versions, articles_key = [], [], None
     if changed:
-        from flows.dedup.near import credited_slug, signature, signature_hex  # datasketch and SciPy: when needed
+        from flows.dedup.near import credited_slug, signature, signature_hex  # numpy: only when there are changes
 
         articles_key = layout.articles_part_key(summary.outlet, started, run_id, number)
         records_path = work / f"articles-{number}.jsonl.gz"

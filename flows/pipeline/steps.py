@@ -95,7 +95,7 @@ def publish(outcome: OutletOutcome, crawl_result: CrawlResult, new_records: list
         files.append((key, path))
     archived = []
     if new_records:
-        from flows.dedup.near import credited_slug  # datasketch and SciPy: loaded when there is something new
+        from flows.dedup.near import credited_slug  # numpy: loaded when there is something new
 
         articles_key = layout.articles_key(slug, started, run_id)
         for record in new_records:

@@ -1,14 +1,16 @@
-"""The numpy MinHash signatures are datasketch's, and the extraction workers' are used only for the text they are of."""
+"""The numpy MinHash signatures and LSH bands are datasketch's, and the extraction workers' signatures are used
+only for the text they are of."""
 from __future__ import annotations
 
 import dataclasses
 
 import numpy as np
 import pytest
-from datasketch import MinHash
+from datasketch import MinHash, MinHashLSH
+from datasketch.lsh import _optimal_param
 
 from flows.dedup import minhash
-from flows.dedup.near import record_signature
+from flows.dedup.near import THRESHOLD, record_signature
 from flows.records.article import ArticleRecord, normalized_text_hash
 
 TEXTS = [
@@ -37,6 +39,36 @@ def test_signatures_are_datasketchs(text: str) -> None:
 def test_the_permutations_are_datasketchs() -> None:
     drawn = MinHash(num_perm=minhash.NUM_PERM, seed=minhash.SEED, scheme=minhash.SCHEME).permutations
     assert np.array_equal(minhash.PERMUTATIONS, drawn)
+
+
+@pytest.mark.parametrize("threshold", [0.1, 0.3, THRESHOLD, 0.75, 0.9])
+@pytest.mark.parametrize("num_perm", [32, minhash.NUM_PERM, 256])
+def test_the_bands_are_datasketchs(threshold: float, num_perm: int) -> None:
+    theirs = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    assert minhash.lsh_bands(threshold, num_perm) == _optimal_param(threshold, num_perm, 0.5, 0.5) == (theirs.b, theirs.r)
+
+
+def test_the_band_index_finds_the_candidates_datasketch_finds() -> None:
+    # texts at every distance from each other: copies with edits, shared passages, strangers
+    rng = np.random.default_rng(7)
+    vocabulary = [f"w{n}" for n in range(400)]
+    texts = []
+    for _ in range(6):
+        tokens = list(rng.choice(vocabulary, 300))
+        for keep in (1.0, 0.9, 0.75, 0.6, 0.45, 0.3):
+            cut = int(len(tokens) * keep)
+            texts.append(" ".join(tokens[:cut] + list(rng.choice(vocabulary, len(tokens) - cut))))
+    ours, theirs = minhash.BandIndex(THRESHOLD), MinHashLSH(threshold=THRESHOLD, num_perm=minhash.NUM_PERM)
+    sizes = []
+    for number, text in enumerate(texts):
+        values = minhash.signature(text)
+        drawn = MinHash(num_perm=minhash.NUM_PERM, seed=minhash.SEED, scheme=minhash.SCHEME, hashvalues=values,
+                        permutations=minhash.PERMUTATIONS)
+        assert ours.query(values) == set(theirs.query(drawn))
+        ours.insert(f"k{number}", values)
+        theirs.insert(f"k{number}", drawn)
+        sizes.append(len(ours.query(values)))
+    assert min(sizes) == 1 and max(sizes) > 1  # each finds itself, and some find their copies
 
 
 def _record(text: str) -> ArticleRecord:
