@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 RECORD_VERSION = 1
 
@@ -61,4 +61,5 @@ class ArticleRecord:
     furniture_version: str | None = None  # the learned furniture applied (its digest), if any
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The fields by name, for JSON (shallow: ``dataclasses.asdict`` would copy every list and dict)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
