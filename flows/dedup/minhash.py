@@ -73,15 +73,14 @@ def signature(text: str) -> np.ndarray:
     return permuted.min(axis=0)
 
 
-# Gauss-Legendre nodes and weights on [-1, 1]: 80 are exact for polynomials up to degree
-# 159, and the probabilities below are polynomials of degree bands * rows <= NUM_PERM.
-_NODES, _WEIGHTS = np.polynomial.legendre.leggauss(80)
-
-
 def _integrals(values, low: float, high: float) -> np.ndarray:
-    # values(s) gives one row per candidate (bands, rows) at the nodes s
+    # values(s) gives one row per candidate (bands, rows) at the nodes s. Gauss-Legendre
+    # with 80 nodes is exact for polynomials up to degree 159, and the probabilities are
+    # polynomials of degree bands * rows <= NUM_PERM. (Computed here, not at import: the
+    # extraction workers import this module for signatures and never choose bands.)
+    nodes, weights = np.polynomial.legendre.leggauss(80)
     half, middle = (high - low) / 2, (high + low) / 2
-    return half * (values(half * _NODES + middle) @ _WEIGHTS)
+    return half * (values(half * nodes + middle) @ weights)
 
 
 @lru_cache(maxsize=8)
