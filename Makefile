@@ -61,7 +61,7 @@ serve: install
 screenshots: install-test install-replay test-tools
 	NEWSARCHIVE_SCREENSHOT_DIR=docs $(PY) -m pytest -q tests/integration/test_prefect_ui.py tests/integration/test_probe_ui.py tests/integration/test_web.py tests/integration/test_drift.py
 
-## Extraction quality in one run: ours beside plain trafilatura (ScrapingHub set, or BENCHMARK=DIR),
+## Extraction quality in one run: ours beside plain trafilatura (ScrapingHub set and WCXB test articles, or BENCHMARK=DIR),
 ## beside plain htmldate on dates (DATES=DIR in htmldate's layout; default: the outlet captures),
 ## and per outlet on the replica, also with generated furniture of an unseen epoch (EPOCH=N to repeat one)
 eval: install-test

@@ -3,7 +3,8 @@
     python -m tests.quality.evaluate [--benchmark DIR] [--dates DIR] [--replica-articles N]
         [--furniture-epoch N] [--skip-benchmark] [--skip-dates] [--skip-replica] [--markdown]
 
-Benchmark (the vendored ScrapingHub set under ``tests/quality/data``, or ``--benchmark DIR``): word 4-shingle P/R/F1 of our
+Benchmarks (the vendored ScrapingHub set and WCXB's test-split article pages under ``tests/quality/data``, or
+each ``--benchmark DIR``): word 4-shingle P/R/F1 of our
 extractor beside plain ``trafilatura.extract(html, include_comments=False)``, both
 run here on the same pages. Dates (``--dates DIR``, a set in htmldate's evaluation
 layout, or the dated outlet captures in ``tests/outlets``): days right, ours beside
@@ -33,6 +34,8 @@ from tests.quality.metric import Score, score
 
 # The ScrapingHub article-extraction benchmark, vendored with its licence (MIT).
 BENCHMARK_DIR = Path(__file__).resolve().parent / "data" / "scrapinghub-aeb"
+# WCXB's held-out test split, its article pages (CC-BY-4.0): pages the generic path was not chosen on.
+WCXB_TEST_ARTICLES = BENCHMARK_DIR.parent / "wcxb-test-articles"
 
 
 @dataclass(frozen=True)
@@ -291,9 +294,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--benchmark",
         type=Path,
-        default=BENCHMARK_DIR,
+        action="append",
         metavar="DIR",
-        help="a benchmark in the ScrapingHub layout (default: the vendored ScrapingHub set)",
+        help="a benchmark in the ScrapingHub layout, repeatable (default: the vendored ScrapingHub set and "
+             "WCXB's test-split article pages)",
     )
     parser.add_argument("--dates", type=Path, default=None, metavar="DIR",
                         help="a date set in htmldate's evaluation layout (truth.json + <name>.html); "
@@ -308,14 +312,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.replica_articles < 1:
         parser.error("--replica-articles must be at least 1")
-    if not args.skip_benchmark and not (args.benchmark / "ground-truth.json").is_file():
-        parser.error(f"no ground-truth.json under {args.benchmark} (use --benchmark DIR or --skip-benchmark)")
+    benchmarks = args.benchmark or [BENCHMARK_DIR, WCXB_TEST_ARTICLES]
+    for directory in [] if args.skip_benchmark else benchmarks:
+        if not (directory / "ground-truth.json").is_file():
+            parser.error(f"no ground-truth.json under {directory} (use --benchmark DIR or --skip-benchmark)")
     if args.dates is not None and not (args.dates / "truth.json").is_file():
         parser.error(f"no truth.json under {args.dates} (a date set in htmldate's layout)")
 
-    if not args.skip_benchmark:
-        result = evaluate_benchmark(args.benchmark)
-        print(f"Article-extraction benchmark {args.benchmark.name}: {result.ours.score.pages} pages, word 4-gram metric\n")
+    for number, directory in enumerate([] if args.skip_benchmark else benchmarks):
+        result = evaluate_benchmark(directory)
+        print(f"{chr(10) if number else ''}Article-extraction benchmark {directory.name}: {result.ours.score.pages} pages, "
+              "word 4-gram metric\n")
         print(benchmark_table(result, args.markdown))
     if not args.skip_dates:
         pages = date_pages(args.dates) if args.dates else golden_date_pages()
