@@ -28,6 +28,7 @@ import os
 import shutil
 import tempfile
 import threading
+import zlib
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -100,12 +101,52 @@ def _shutdown() -> None:
 
 
 def record_starts(path: Path, start: int = 0) -> list[int]:
-    """Offsets of every record in the file from ``start`` (a record boundary), then the file's size."""
+    """Offsets of every record in the file from ``start`` (a record boundary), then the file's size.
+
+    A ``.warc.gz`` holds one gzip member per record: the members are found by inflating
+    them with zlib alone, without parsing the records' WARC and HTTP headers (which cost
+    warcio about 0.13 ms a record, in the process that shares the parts out). Another
+    file (an uncompressed WARC) is read record by record with warcio.
+    """
     with open(path, "rb") as handle:
         handle.seek(start)
-        records = ArchiveIterator(handle)
-        starts = [start + records.get_record_offset() for _ in records]
+        if handle.read(2) == _GZIP_MAGIC:
+            handle.seek(start)
+            starts = _member_starts(handle, start)
+        else:
+            handle.seek(start)
+            records = ArchiveIterator(handle)
+            starts = [records.get_record_offset() for _ in records]  # warcio's are offsets in the file
     return starts + [path.stat().st_size]
+
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_READ_BYTES = 1 << 20
+
+
+def _member_starts(handle, position: int) -> list[int]:
+    """Where each gzip member begins, from ``position`` (the start of one) to the end of the file."""
+    starts: list[int] = []
+    member = None
+    data = b""
+    while True:
+        if not data:
+            data = handle.read(_READ_BYTES)
+            if not data:
+                return starts
+        if member is None:
+            if not data.startswith(_GZIP_MAGIC[: len(data)]):
+                return starts  # not a member: no record starts here (the part's reader meets it)
+            starts.append(position)
+            member = zlib.decompressobj(wbits=31)
+        member.decompress(data)
+        if member.eof:  # the member ends inside ``data``: the next one begins right after it
+            rest = member.unused_data
+            position += len(data) - len(rest)
+            data, member = rest, None
+        else:
+            position += len(data)
+            data = b""
 
 
 def parts(path: Path, part_bytes: int | None = None, start: int = 0) -> list[tuple[int, int]]:

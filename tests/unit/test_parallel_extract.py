@@ -48,6 +48,28 @@ def test_parts_cover_the_file_at_record_boundaries(warc: Path) -> None:
     assert all(start in starts for start, _ in ranges)
 
 
+@pytest.mark.parametrize("compressed", [True, False])
+def test_record_starts_from_a_record_inside_the_file_are_the_files_own(warc: Path, tmp_path: Path,
+                                                                       compressed: bool) -> None:
+    # the end of a crawl's WARC is cut into parts from the last part announced: its offsets
+    # must be the file's, so that the parts are real records and not past the end
+    path = warc if compressed else tmp_path / "plain.warc"
+    if not compressed:
+        path.write_bytes(gzip.decompress(warc.read_bytes()))
+    everything = parallel_extract.record_starts(path)
+    assert len(everything) > 20 and everything[0] == 0 and everything[-1] == path.stat().st_size
+    middle = everything[len(everything) // 2]
+    assert parallel_extract.record_starts(path, middle) == everything[len(everything) // 2:]
+    ranges = parallel_extract.parts(path, part_bytes=20_000, start=middle)
+    assert len(ranges) > 1 and ranges[0][0] == middle and ranges[-1][1] == path.stat().st_size
+
+
+def test_record_starts_stop_at_what_is_not_a_member(warc: Path, tmp_path: Path) -> None:
+    path = tmp_path / "trailing.warc.gz"
+    path.write_bytes(warc.read_bytes() + b"not gzip")
+    assert parallel_extract.record_starts(path)[:-1] == parallel_extract.record_starts(warc)[:-1]
+
+
 def test_workers_give_the_same_records_with_whole_file_offsets(warc: Path, monkeypatch) -> None:
     monkeypatch.setattr(parallel_extract, "PART_BYTES", 20_000)
     monkeypatch.setattr(parallel_extract, "MIN_PART_BYTES", 20_000)
