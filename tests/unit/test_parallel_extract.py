@@ -62,6 +62,8 @@ def test_record_starts_from_a_record_inside_the_file_are_the_files_own(warc: Pat
     assert parallel_extract.record_starts(path, middle) == everything[len(everything) // 2:]
     ranges = parallel_extract.parts(path, part_bytes=20_000, start=middle)
     assert len(ranges) > 1 and ranges[0][0] == middle and ranges[-1][1] == path.stat().st_size
+    assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:]))
+    assert {offset for part in ranges for offset in part} <= set(everything)  # no part starts inside a record
 
 
 def test_record_starts_stop_at_what_is_not_a_member(warc: Path, tmp_path: Path) -> None:
