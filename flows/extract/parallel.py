@@ -110,11 +110,11 @@ def record_starts(path: Path, start: int = 0) -> list[int]:
     """
     with open(path, "rb") as handle:
         handle.seek(start)
-        if handle.read(2) == _GZIP_MAGIC:
-            handle.seek(start)
+        compressed = handle.read(2) == _GZIP_MAGIC
+        handle.seek(start)
+        if compressed:
             starts = _member_starts(handle, start)
         else:
-            handle.seek(start)
             records = ArchiveIterator(handle)
             starts = [records.get_record_offset() for _ in records]  # warcio's are offsets in the file
     return starts + [path.stat().st_size]

@@ -312,17 +312,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.replica_articles < 1:
         parser.error("--replica-articles must be at least 1")
-    benchmarks = args.benchmark or [BENCHMARK_DIR, WCXB_TEST_ARTICLES]
-    for directory in [] if args.skip_benchmark else benchmarks:
+    benchmarks = [] if args.skip_benchmark else args.benchmark or [BENCHMARK_DIR, WCXB_TEST_ARTICLES]
+    for directory in benchmarks:
         if not (directory / "ground-truth.json").is_file():
             parser.error(f"no ground-truth.json under {directory} (use --benchmark DIR or --skip-benchmark)")
     if args.dates is not None and not (args.dates / "truth.json").is_file():
         parser.error(f"no truth.json under {args.dates} (a date set in htmldate's layout)")
 
-    for number, directory in enumerate([] if args.skip_benchmark else benchmarks):
+    for number, directory in enumerate(benchmarks):
         result = evaluate_benchmark(directory)
-        print(f"{chr(10) if number else ''}Article-extraction benchmark {directory.name}: {result.ours.score.pages} pages, "
-              "word 4-gram metric\n")
+        if number:
+            print()
+        print(f"Article-extraction benchmark {directory.name}: {result.ours.score.pages} pages, word 4-gram metric\n")
         print(benchmark_table(result, args.markdown))
     if not args.skip_dates:
         pages = date_pages(args.dates) if args.dates else golden_date_pages()
