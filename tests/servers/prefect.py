@@ -130,6 +130,15 @@ class PrefectServer:
             time.sleep(1)
         raise TimeoutError(f"flow run {flow_run_id} is still {run['state_type']} after {timeout:.0f} s")
 
+    def wait_for_worker(self, name: str, timeout: float = 90.0) -> None:
+        """Until the worker ``name`` has reported to the pool (it does as it starts polling)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if any(w["name"] == name for w in self.post(f"/work_pools/{POOL}/workers/filter")):
+                return
+            time.sleep(0.5)
+        raise TimeoutError(f"worker {name} did not report to pool {POOL} within {timeout:.0f} s")
+
     def flow_runs(self, **flow_run_filter) -> list[dict]:
         return self.post("/flow_runs/filter", {"flow_runs": flow_run_filter, "limit": 200})
 
@@ -178,6 +187,7 @@ def running_worker(server: PrefectServer, name: str, limit: int | None = None, *
     )
     log.close()
     try:
+        server.wait_for_worker(name)  # a run scheduled before it polls would go to the other workers
         yield process
     finally:
         stop_process(process)
