@@ -33,7 +33,9 @@ from flows.extract.cleaning import (
 )
 from flows.extract.furniture import FurnitureBook, LearnedFurniture
 from flows.extract.metadata import extract_page_metadata, extract_published
-from flows.extract.structure import other_article_titles, remove_paragraph_furniture, remove_structural_furniture
+from flows.extract.structure import (
+    Removed, other_article_titles, remove_link_lists, remove_paragraph_furniture, remove_structural_furniture,
+)
 from spiders.outlet import ExtractionRules, Outlet
 from spiders.outlets import outlet_for_host
 
@@ -45,7 +47,7 @@ STEP_PAGE = "page"  # trafilatura over the whole pruned page (the container was 
 STEP_GENERIC = "generic"  # the generic settings (also the only step for hosts without rules)
 # Changes whenever a change here can change a record's text or metadata; with the rules
 # version and the learned-furniture version it identifies what produced a record.
-EXTRACTOR_REVISION = 4
+EXTRACTOR_REVISION = 5
 EXTRACTOR_VERSION = f"{EXTRACTOR_REVISION}+trafilatura-{trafilatura.__version__}+htmldate-{htmldate.__version__}"
 
 # Generic path: trafilatura's favor_precision output, unless it drops more than this many
@@ -99,13 +101,11 @@ def _trafilatura_text(tree: lxml_html.HtmlElement, url: str | None, **options) -
     return text or ""
 
 
-def generic_text(tree: lxml_html.HtmlElement, url: str | None) -> str:
+def generic_paragraphs(tree: lxml_html.HtmlElement, url: str | None) -> list[str]:
     precise = _trafilatura_text(tree, url, favor_precision=True)
     default = _trafilatura_text(tree, url)
     kept, full = len(words(precise)), len(words(default))
-    if kept == 0 or full - kept > _PRECISION_MAX_DROP:
-        return default
-    return precise
+    return output_paragraphs(default if kept == 0 or full - kept > _PRECISION_MAX_DROP else precise)
 
 
 def without_line(paragraph_list: list[str], line: str | None) -> list[str]:
@@ -214,17 +214,21 @@ def _outlet_candidates(tree: lxml_html.HtmlElement, url: str, outlet: Outlet, ru
         text = _trafilatura_text(page, url, prune_xpath=prune_xpath)
         yield _Candidate(STEP_PAGE, _clean(output_paragraphs(text), rules, title, authors, titles, removed), removed)
         removed = {}
-        text = generic_text(tree, url)
-        yield _Candidate(STEP_GENERIC, _clean(output_paragraphs(text), rules, title, authors, titles, removed), removed)
+        yield _Candidate(STEP_GENERIC, _clean(generic_paragraphs(tree, url), rules, title, authors, titles, removed), removed)
 
     return document is not None, steps()
 
 
 def _generic_candidates(tree: lxml_html.HtmlElement, url: str, title: str | None) -> Iterator[_Candidate]:
-    # No structural signals here: on the benchmark the generic settings were chosen on they
-    # cost more article text than furniture (F1 0.969 -> 0.965): an unknown site's markup
-    # is not known to be an article container.
-    yield _Candidate(STEP_GENERIC, without_line(output_paragraphs(generic_text(tree, url)), title), {})
+    # Of the structural signals, only link lists go here. An unknown site's page is not
+    # known to be an article container: removing captions, social prompts or appeals by
+    # shape cost more article text than furniture on the benchmarks (README, "Extraction
+    # quality"), while lists of links are furniture wherever they stand, and without them
+    # trafilatura also finds the article's container more often.
+    page = deepcopy(tree)
+    removed = Removed()
+    remove_link_lists(page, removed)
+    yield _Candidate(STEP_GENERIC, without_line(generic_paragraphs(page, url), title), {"structure": removed.total})
 
 
 def apply_learned(paragraphs: list[str], entry: LearnedFurniture | None) -> list[str]:

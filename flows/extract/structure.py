@@ -47,6 +47,7 @@ CAPTION_MAX_WORDS = 40
 SHORT_CAPTION_WORDS = 15  # beside an image, a line this short that is no sentence is its caption  # longer than this, a block beside an image is a paragraph
 PROMPT_MAX_WORDS = 30
 LABEL_MAX_WORDS = 6
+LINK_LIST_SHARE = 0.7  # of a list's words inside links: more, and it is a list of links
 
 
 @dataclass
@@ -148,6 +149,20 @@ def _remove_label_before(element: etree._Element, removed: Removed) -> None:
         _drop(label)
 
 
+def remove_link_lists(root: etree._Element, removed: Removed) -> None:
+    """Remove lists of two items or more whose words are mostly links (menus, "related"
+    lists, tag clouds), with a short label just before them ("Read more:")."""
+    for element in list(root.iter("ul", "ol")):
+        if element.getparent() is None:
+            continue
+        items = [li for li in element if isinstance(li.tag, str) and li.tag == "li"]
+        total = len(words(_text(element)))
+        if len(items) >= 2 and total and _link_words(element) >= LINK_LIST_SHARE * total:
+            _remove_label_before(element, removed)
+            removed.link_lists += total
+            _drop(element)
+
+
 def remove_structural_furniture(root: etree._Element, page_url: str,
                                 is_other_article: Callable[[str], bool] | None = None) -> Removed:
     """Remove captions, link lists and social prompts from ``root`` (a copy of the page or container)."""
@@ -183,16 +198,7 @@ def remove_structural_furniture(root: etree._Element, page_url: str,
             _drop(element)
 
     # 2. link lists: lists whose items are links, blocks that are a link to another article
-    for element in list(root.iter("ul", "ol")):
-        if element.getparent() is None:
-            continue
-        items = [li for li in element if isinstance(li.tag, str) and li.tag == "li"]
-        text = _text(element)
-        total = len(words(text))
-        if len(items) >= 2 and total and _link_words(element) >= 0.7 * total:
-            _remove_label_before(element, removed)
-            removed.link_lists += total
-            _drop(element)
+    remove_link_lists(root, removed)
     for element in list(root.iter(*_TEXT_BLOCK)):
         if element.getparent() is None or not _leafish(element):
             continue

@@ -93,6 +93,19 @@ def test_unknown_hosts_take_the_generic_path() -> None:
     assert not article.text.startswith("Plain page")  # the headline is the title, not body
 
 
+def test_the_generic_path_drops_a_list_of_links_inside_the_article() -> None:
+    """A list whose words are links, with its label, is furniture on any site's page; the
+    record counts its words as removed by structure."""
+    body = [f"<p>{'Paragraph %d of the report on the harbour works, with its details. ' % i * 4}</p>" for i in range(8)]
+    links = "\n".join(f'<li><a href="/2024/05/story-{i}">Story number {i} about the port</a></li>' for i in range(4))
+    body.insert(4, f"<p><strong>More on this:</strong></p><ul>{links}</ul>")
+    html = f"<html><head><title>Harbour works</title></head><body><article><h1>Harbour works</h1>{''.join(body)}</article></body></html>"
+    article = extract_html(html, "https://news.example.org/2024/05/harbour-works")
+    assert "Paragraph 7 of the report" in article.text and "Paragraph 0 of the report" in article.text
+    assert "Story number" not in article.text and "More on this" not in article.text
+    assert article.extra["removed_words"]["structure"] == 3 + 4 * 6
+
+
 def test_a_page_without_text_is_not_an_article() -> None:
     assert extract_html(b"<html><body><nav>Home</nav></body></html>", "https://sputnikglobe.com/") is None
 

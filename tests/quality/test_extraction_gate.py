@@ -1,7 +1,7 @@
 """Quality gate: extraction on the public article-extraction benchmark must not regress.
 
 Both extractors run here, on the same pages, in the same process. The floor sits just
-under the figure measured when the generic settings were chosen (F1 0.9667).
+under the figure measured when the generic settings were last changed (F1 0.9677).
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from tests.quality.evaluate import WCXB_TEST_ARTICLES, evaluate_benchmark
 
-F1_FLOOR = 0.9637  # measured 0.9667 (P 0.9564, R 0.9772), less 0.003
+F1_FLOOR = 0.9647  # measured 0.9677 (P 0.9575, R 0.9781), less 0.003
 
 
 @pytest.fixture(scope="module")
