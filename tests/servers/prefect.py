@@ -32,6 +32,7 @@ from tests.servers import PROJECT_ROOT, free_port
 POOL = "newsarchive"
 FINAL_STATES = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
 
+_RETRY_DELAYS = (1, 2, 4, 8, 0)  # seconds before the next try after a 503; the last answer stands
 
 
 class PrefectServer:
@@ -103,15 +104,23 @@ class PrefectServer:
 
     # -- REST API -------------------------------------------------------------
 
-    def post(self, path: str, body: dict | None = None):
-        response = self.http.post(path, json=body or {})
+    def _request(self, method: str, path: str, **kwargs) -> httpx.Response:
+        # A busy server answers 503 while its database is locked; Prefect's own client retries
+        # that answer too, so a test's request does as a worker's would.
+        for delay in _RETRY_DELAYS:
+            response = self.http.request(method, path, **kwargs)
+            if response.status_code != 503:
+                break
+            time.sleep(delay)
         response.raise_for_status()
+        return response
+
+    def post(self, path: str, body: dict | None = None):
+        response = self._request("POST", path, json=body or {})
         return response.json() if response.content else None
 
     def get(self, path: str):
-        response = self.http.get(path)
-        response.raise_for_status()
-        return response.json()
+        return self._request("GET", path).json()
 
     def deployment(self, name: str) -> dict:
         return self.get(f"/deployments/name/{name}")
