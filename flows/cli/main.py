@@ -14,7 +14,7 @@ import sys
 
 from flows.cli import archivist, furniture, history, probe, reextract, runs, schedule, web
 from flows.cli.errors import CliError
-from flows.malloc import limit_arenas
+from flows.malloc import tune_malloc
 
 COMMAND_MODULES = (runs, reextract, archivist, history, schedule, furniture, probe, web)
 
@@ -50,7 +50,7 @@ def _with_settings(parser: argparse.ArgumentParser, args: argparse.Namespace, ar
 
 
 def main(argv: list[str] | None = None) -> int:
-    limit_arenas()  # before any thread or child process starts
+    tune_malloc()  # before any thread or child process starts
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
