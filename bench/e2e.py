@@ -45,15 +45,19 @@ def _counts(manifest: dict) -> dict:
     }
 
 
-def cli_run(store: Path, proxy: str, per_outlet: int, home: Path) -> dict:
-    """``newsarchive run`` in its own process, without a Prefect API: wall time from start to exit."""
+def start_cli_run(store: Path, proxy: str, per_outlet: int, home: Path) -> subprocess.Popen:
+    """``newsarchive run`` of the replica started in its own process, without a Prefect API."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env["PREFECT_HOME"] = str(home / ".prefect")  # no profile of the machine's naming a server
     command = [NEWSARCHIVE, "run", "--store", str(store), "--proxy", proxy, "--max-articles", str(per_outlet),
                "--delay", "0"]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, cwd=home)
+
+
+def cli_run(store: Path, proxy: str, per_outlet: int, home: Path) -> dict:
+    """``newsarchive run`` in its own process, without a Prefect API: wall time from start to exit."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
-                               cwd=home)
+    process = start_cli_run(store, proxy, per_outlet, home)
     with PeakRss(process.pid) as memory:
         errors = process.communicate()[1]
     wall = time.perf_counter() - start

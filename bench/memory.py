@@ -10,53 +10,36 @@ and the largest RSS each kind of process reached during the run. Environment var
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-from bench.e2e import NEWSARCHIVE
-from bench.proctree import _cmdline, _rss_bytes, tree
+from bench.e2e import start_cli_run
+from bench.proctree import _children, _cmdline, _rss_bytes, tree
 from spiders.replica.process import running_replica
 
 MB = 2**20
 
 
-def _kind(pid: int, root: int, parents: dict[int, int]) -> str:
+def _kind(pid: int, root: int, forked_by_root: set[int]) -> str:
     command = _cmdline(pid)
     if pid == root:
         return "flow process"
     if "multiprocessing.spawn" in command or "spawn_main" in command:
         return "extraction worker"
-    if "forkserver" in command:
-        return "crawl" if "forkserver" in _cmdline(parents.get(pid, 0)) else "fork server"
+    if "forkserver" in command:  # the server is the flow's child, the crawls are the server's
+        return "fork server" if pid in forked_by_root else "crawl"
     return "other"
 
 
-def _parents(root: int) -> dict[int, int]:
-    found = {}
-    for pid in tree(root):
-        try:
-            found[pid] = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            pass
-    return found
-
-
 def sample_run(per_outlet: int, interval: float = 0.25) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp, running_replica(per_outlet) as proxy:
-        env["PREFECT_HOME"] = str(Path(tmp) / ".prefect")
-        command = [NEWSARCHIVE, "run", "--store", str(Path(tmp) / "archive"), "--proxy", proxy,
-                   "--max-articles", str(per_outlet), "--delay", "0"]
         start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
-                                   cwd=tmp)
+        process = start_cli_run(Path(tmp) / "archive", proxy, per_outlet, Path(tmp))
         peak, at_peak, largest = 0, [], {}
         while process.poll() is None:
-            parents = _parents(process.pid)
-            held = [(_kind(pid, process.pid, parents), _rss_bytes(pid)) for pid in parents]
+            forked_by_root = set(_children(process.pid))
+            held = [(_kind(pid, process.pid, forked_by_root), _rss_bytes(pid)) for pid in tree(process.pid)]
             total = sum(size for _, size in held)
             if total > peak:
                 peak, at_peak = total, held
@@ -72,7 +55,8 @@ def sample_run(per_outlet: int, interval: float = 0.25) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.memory", description="Where a newsarchive run's resident memory is, process by process.")
+    parser = argparse.ArgumentParser(prog="python -m bench.memory",
+                                     description="Where a newsarchive run's resident memory is, process by process.")
     parser.add_argument("per_outlet", type=int, help="articles per outlet (1667 for 10,002 in all)")
     parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args()

@@ -16,7 +16,8 @@ at twice the mmap one). Fixed at 128 KiB, glibc's own starting value, blocks abo
 mapped and unmapped again, and a heap with 128 KiB free at its top shrinks. Measured with
 ``/proc`` sampling over ``newsarchive run`` at 10,002 replica articles, two alternating
 pairs: the tree's peak RSS 606 and 583 MB -> 534 and 538 MB (the flow process at the
-crawls' peak 155 -> 84 MB); at 1,002 articles, three pairs, 456, 468, 443 -> 458, 432, 432 MB.
+crawls' peak 155 -> 84 MB); at 1,002 articles, four pairs, 468, 456, 468, 443 -> 506, 458,
+432, 432 MB (no change beyond the noise of when the crawls overlap).
 """
 from __future__ import annotations
 
