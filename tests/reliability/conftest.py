@@ -1,7 +1,7 @@
 """The reliability suite's shared servers, and its report at the end of the session.
 
-One Prefect server serves every run of the suite (a process without one would
-start a temporary server of its own, about ten seconds each time); one PostgreSQL
+One Prefect server serves every run of the suite that is a Prefect flow run (the
+others set no Prefect API and take the plain path of a cron job); one PostgreSQL
 server holds the state databases of the trials that use PostgreSQL.
 
 The table of every fault and trial is printed with the terminal summary; the one

@@ -6,7 +6,10 @@ workers) at a crash point of ``tests.reliability.crashpoints`` or after a random
 delay. Some trials kill the rerun too, while it recovers the first run. In the
 two-worker trials, two workers sharing one run (one outlet each, one store, one state
 database) die at the same moment, then both run again at once. The configurations
-are a local store or S3 (SeaweedFS), each with SQLite or PostgreSQL state.
+are a local store or S3 (SeaweedFS), each with SQLite or PostgreSQL state. The runs on
+S3 with PostgreSQL, and the two-worker runs, are Prefect flow runs reported to a Prefect
+server, as an operator's deployment runs them; the others run as a cron job does, with no
+Prefect API configured (the same pipeline as plain functions, Prefect not imported).
 
 After the last run the store must hold every article exactly once and each article's
 response once, valid WARCs only, no partial file under a final name, a merged index
@@ -69,6 +72,8 @@ EVERY_POINT = [f"{name}:{n}" for name, n in [
     ("committed", 2)]]
 COMMIT_STEPS = ["pending:1", WINDOW, "uploaded:2", "merged:1", "committed:1"]
 PARALLEL = 4
+# The set-up of an operator's deployment; its runs go through the Prefect server.
+PREFECT_CONFIGURATIONS = ("s3+postgresql",)
 
 
 @dataclass(frozen=True)
@@ -82,11 +87,16 @@ class Trial:
     workers: int = 1  # 2: two workers of one run, one outlet each, killed at once
 
     @property
+    def prefect(self) -> bool:
+        """Whether the runs are Prefect flow runs (else the plain path of a cron job)."""
+        return self.config in PREFECT_CONFIGURATIONS or self.workers == 2
+
+    @property
     def label(self) -> str:
         kill = self.crash_at or f"after {self.delay:.1f} s"
         if self.rerun_crash_at:
             kill += f", rerun {self.rerun_crash_at}"
-        return f"{self.config} {'two workers' if self.workers == 2 else self.outlet} {kill}"
+        return f"{self.config}{' prefect' if self.prefect else ''} {'two workers' if self.workers == 2 else self.outlet} {kill}"
 
     @property
     def outlets(self) -> tuple[str, ...]:
@@ -103,14 +113,19 @@ def trials() -> list[Trial]:
     plan += [(config, "uploaded:2", None, "recover:1", 1) for config in ("local+sqlite", "s3+postgresql")]
     plan += [("local+sqlite", WINDOW, None, None, 2), ("local+postgresql", "uploaded:3", None, None, 2),
              ("s3+sqlite", "committed:1", None, None, 2), ("s3+postgresql", "staged:2", None, None, 2)]
-    plan += [(config, None, round(rng.uniform(3.0, 9.0), 1), None, 1) for config in ("local+sqlite", "s3+sqlite")]
+    # Within a plain run of ARTICLES articles (about 4 s alone, longer beside the other trials).
+    plan += [(config, None, round(rng.uniform(1.5, 4.5), 1), None, 1) for config in ("local+sqlite", "s3+sqlite")]
     return [Trial(i, config, OUTLETS[i % len(OUTLETS)], crash_at, delay, rerun, workers)
             for i, (config, crash_at, delay, rerun, workers) in enumerate(plan)]
 
 
+# No Prefect API, whatever a profile of the machine says: ``newsarchive run`` takes its plain path.
+PLAIN_ENV = {"PREFECT_API_URL": ""}
+
+
 @dataclass
 class Servers:
-    prefect_env: dict[str, str]
+    prefect_env: dict[str, str]  # a Prefect server's; PLAIN_ENV configures none
     proxy: str
     seaweed: object
     postgres: object
@@ -182,6 +197,7 @@ def leftovers_in(spaces: list[Path]) -> list[str]:
 
 
 def worker_commands(trial: Trial, work: Path, setup: Setup, servers: Servers, crash_at: str | None):
+    assert trial.prefect  # a worker of a shared run is a Prefect flow run of the fan-out deployment
     now = datetime.now(timezone.utc)
     run_id = layout.new_run_id(now, secrets.token_hex(4))
     commands = []
@@ -197,6 +213,7 @@ def worker_commands(trial: Trial, work: Path, setup: Setup, servers: Servers, cr
 def run_trial(trial: Trial, tmp: Path, servers: Servers, expected: dict[str, set[str]]) -> TrialResult:
     work = tmp / f"trial-{trial.number:02d}"
     setup = configure(trial, work, servers)
+    prefect_env = servers.prefect_env if trial.prefect else PLAIN_ENV
     outputs: list[str] = []
     outcomes: list[dict] = []
     if trial.workers == 2:
@@ -213,17 +230,17 @@ def run_trial(trial: Trial, tmp: Path, servers: Servers, expected: dict[str, set
         outputs += [text for run in first + final_runs for text in (run.stdout, run.stderr)]
     else:
         args = run_args(trial.outlet, setup.store, servers.proxy, ARTICLES)
-        first = newsarchive(args, work, run_env(work, servers.prefect_env, setup.env, crash_at=trial.crash_at),
+        first = newsarchive(args, work, run_env(work, prefect_env, setup.env, crash_at=trial.crash_at),
                             kill_after=trial.delay)
         killed = first.returncode == -signal.SIGKILL
         killed_again = False
         outputs += [first.stdout, first.stderr]
         if trial.rerun_crash_at:
-            second = newsarchive(args, work, run_env(work, servers.prefect_env, setup.env,
+            second = newsarchive(args, work, run_env(work, prefect_env, setup.env,
                                                      crash_at=trial.rerun_crash_at))
             killed_again = second.returncode == -signal.SIGKILL
             outputs += [second.stdout, second.stderr]
-        final = newsarchive(args, work, run_env(work, servers.prefect_env, setup.env))
+        final = newsarchive(args, work, run_env(work, prefect_env, setup.env))
         final_status, final_stderr = final.returncode, final.stderr[-1500:]
         outputs += [final.stdout, final.stderr]
 
@@ -255,7 +272,9 @@ def crash_results(tmp_path_factory, prefect_env, seaweed, postgres_server):
                     for slug in OUTLETS}
         servers = Servers(prefect_env, replica.proxy_url, seaweed, postgres_server)
         with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
-            futures = [pool.submit(run_trial, trial, tmp, servers, expected) for trial in trials()]
+            # The long trials first (Prefect runs take about twice as long), so none is left to run alone at the end.
+            futures = [pool.submit(run_trial, trial, tmp, servers, expected)
+                       for trial in sorted(trials(), key=lambda t: (not t.prefect, -t.workers, not t.rerun_crash_at))]
             return [future.result() for future in futures]
 
 
@@ -265,6 +284,10 @@ def test_every_point_and_configuration_is_planned():
     assert planned == set(POINTS)
     assert {t.config for t in trials()} == set(CONFIGURATIONS)
     assert {t.config for t in trials() if t.workers == 2} == set(CONFIGURATIONS)
+    # Both ways of running are killed at every step that writes to the store or the state.
+    for prefect in (False, True):
+        points = {t.crash_at.split(":")[0] for t in trials() if t.crash_at and t.prefect == prefect}
+        assert points >= set(POINTS) - {"crawl", "warc", "extract", "recover"}, (prefect, points)
     for trial in trials():
         for spec in filter(None, (trial.crash_at, trial.rerun_crash_at)):
             name, _, n = spec.partition(":")
