@@ -147,6 +147,12 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(text or ""))
 
 
+def word_count(text: str) -> int:
+    """``len(words(text))`` for a whole article, uncached: a process that counts a run's
+    articles once each would otherwise keep the last 256 texts and their words."""
+    return sum(1 for _ in _WORD.finditer(text or ""))
+
+
 @lru_cache(maxsize=256)
 def normalize_space(text: str) -> str:
     return _SPACE.sub(" ", text).strip()

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
-from flows.extract.cleaning import words
+from flows.extract.cleaning import word_count
 from flows.records.article import ArticleRecord
 
 # Which signals are shares of the pages (0..1), and which are word counts: drift
@@ -91,7 +91,7 @@ def measure(records: Iterable[ArticleRecord], unextracted: Iterable[dict] = (), 
     unextracted = list(unextracted)
     pages = len(records) + len(unextracted)
     health = OutletHealth(pages=pages, records=len(records))
-    counts = sorted(len(words(r.text)) for r in records)
+    counts = sorted(word_count(r.text) for r in records)
     facts = [facts_of(r) for r in records]
     n = len(records)
     if counts:

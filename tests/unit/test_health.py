@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from flows.config import ConfigError, load_settings
+from flows.extract.cleaning import words
 from flows.health.drift import BASELINE, DEGRADED, HEALTHY, TOO_FEW, Thresholds, judge
 from flows.health.signals import OutletHealth, measure
 from flows.records.article import ArticleRecord, normalized_text_hash
@@ -41,6 +42,14 @@ def test_signals_are_shares_of_the_pages_and_word_counts() -> None:
     assert health.furniture_removed == round(1000 / (1000 + 30 * 300 + 10 * 600), 4)
     assert health.blocked == round(1 / 43, 4) and health.duplicate == 0.1 and health.near_duplicate == 0.05
     assert OutletHealth.from_dict(health.to_dict()) == health
+
+
+def test_measuring_a_run_keeps_none_of_its_texts() -> None:
+    # The flow process measures every outlet of a run: the per-page word cache would hold
+    # the last 256 article texts and their words (about 10 MB at 10,002 replica articles).
+    words.cache_clear()
+    health = measure([record(i, text=f"{WORDS} extra{i}") for i in range(40)])
+    assert health.words_median == 301 and words.cache_info().currsize == 0
 
 
 def test_a_run_with_too_few_pages_is_not_judged() -> None:
