@@ -84,6 +84,9 @@ METAREFRESH_ENABLED = False
 # Twisted's own epoll reactor, not Scrapy's default asyncio one: the crawl awaits nothing of
 # asyncio, and bridging each callback through asyncio tasks costs about a tenth of its CPU.
 TWISTED_REACTOR = "twisted.internet.epollreactor.EPollReactor"
+# Scrapy's default, named because the spider relies on it: requests of one priority come
+# out last in, first out (articles are pushed oldest first, so the newest is fetched first).
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.LifoMemoryQueue"
 SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.depth.DepthMiddleware": None}  # no depth limit, no depth stats
 
 # Every HTTP exchange is written to WARC by this extension.

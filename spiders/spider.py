@@ -49,6 +49,8 @@ from spiders.urls import canonical_url, date_in_url
 logger = logging.getLogger(__name__)
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
+# Articles go after any discovery request still queued (0), revisits after both (-1).
+ARTICLE_PRIORITY = 1
 
 
 def parse_date(text: str | None) -> datetime | None:
@@ -391,14 +393,18 @@ class OutletSpider(SitemapSpider):
             return
         self._articles_scheduled = True
         chosen = self.newest_candidates()
-        for rank, candidate in enumerate(chosen):
+        # Newest first: one priority for all, pushed oldest first onto the scheduler's LIFO
+        # memory queue (SCHEDULER_MEMORY_QUEUE). A priority per article gave Scrapy's
+        # priority queue one deque per request and a scan of them all at each pop
+        # (0.14-0.17 s of CPU for 1,667 articles, growing with their square).
+        for candidate in reversed(chosen):
             url = self.fetch_url(candidate.url)
             self.crawler.engine.crawl(
                 Request(
                     url,
                     callback=self.parse_article,
                     errback=self.article_failed,
-                    priority=len(chosen) - rank,
+                    priority=ARTICLE_PRIORITY,
                     meta={"article": url, "canonical": candidate.canonical},
                 )
             )
