@@ -49,8 +49,10 @@ from spiders.urls import canonical_url, date_in_url
 logger = logging.getLogger(__name__)
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
-# Articles go after any discovery request still queued (0), revisits after both (-1).
+# Scheduler priorities (higher first): articles go after any discovery request still
+# queued (Scrapy's default, 0), revisits after both.
 ARTICLE_PRIORITY = 1
+REVISIT_PRIORITY = -1
 
 
 def parse_date(text: str | None) -> datetime | None:
@@ -440,7 +442,7 @@ class OutletSpider(SitemapSpider):
             callback=self.parse_revisit,
             errback=self.revisit_failed,
             headers=conditional_headers(revisit),
-            priority=-1,  # after discovery, which decides what else this crawl fetches
+            priority=REVISIT_PRIORITY,  # after discovery, which decides what else this crawl fetches
             dont_filter=True,  # removed articles may all redirect to one home page: follow each
             meta={"revisit": revisit, "handle_httpstatus_list": [304, 404, 410], "dont_cache": True},
         )

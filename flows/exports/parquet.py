@@ -20,8 +20,9 @@ from datetime import date
 # next one, in the flow process that outlives every outlet; the system allocator returns
 # it (under flows.malloc's tuning). Arrow reads the variable when it first allocates, in
 # C++ as well as here: ``pyarrow.set_memory_pool`` would leave the Parquet writer on
-# mimalloc. Measured with ``python -m bench.memory 1667`` (10,002 replica articles), the
-# flow process's largest RSS 320-329 MB -> 262 MB. A pool the user names wins.
+# mimalloc. Measured with ``python -m bench.memory 1667`` (10,002 replica articles, two
+# runs each), the flow process's largest RSS 320-329 MiB -> 241-243 MiB. A pool the user
+# names wins.
 os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
 
 import pyarrow as pa  # noqa: E402 (after the variable)
