@@ -18,7 +18,7 @@ from lxml import html
 from trafilatura.metadata import extract_metadata as trafilatura_metadata
 from trafilatura.settings import Document
 
-from flows.extract.cleaning import normalize_space
+from flows.extract.cleaning import normalize_space, xpath
 from spiders.outlet import ExtractionRules
 from spiders.urls import canonical_url as canonicalize
 
@@ -60,10 +60,53 @@ class PageMetadata:
     canonical_url: str = ""
 
 
+class _PageFacts:
+    """What the fields read from a page over and over, gathered once: the ``content`` of its
+    ``<meta>`` tags by (attribute, value), and its JSON-LD article. (A page's fields asked
+    for them about twenty times, each a scan of the whole tree, and parsed the JSON-LD five
+    times.) The page must not change between the fields' reads: none of them changes it."""
+
+    def __init__(self, tree: html.HtmlElement) -> None:
+        self.tree = tree
+        self.meta: dict[tuple[str, str], list[str]] = {}
+        for element in tree.getroottree().getroot().iter("meta"):  # document order, as //meta
+            content = element.get("content")
+            if content is None:
+                continue
+            for attribute in _META_ATTRIBUTES:
+                value = element.get(attribute)
+                if value is not None:
+                    self.meta.setdefault((attribute, value), []).append(content)
+
+    @cached_property
+    def article(self) -> dict:
+        for item in _json_ld_objects(self.tree):
+            kind = item.get("@type")
+            kinds = kind if isinstance(kind, list) else [kind]
+            if any(isinstance(k, str) and _ARTICLE_TYPES.search(k) for k in kinds):
+                return item
+        return {}
+
+
+_META_ATTRIBUTES = ("property", "name", "itemprop")
+_facts: _PageFacts | None = None  # the last page's (a page's fields are read one after the other)
+
+
+def _page_facts(tree: html.HtmlElement) -> _PageFacts:
+    global _facts
+    facts = _facts  # (read once: threads extracting other pages may replace it meanwhile)
+    if facts is None or facts.tree is not tree:
+        facts = _facts = _PageFacts(tree)
+    return facts
+
+
 def _meta(tree: html.HtmlElement, *names: str) -> str | None:
+    """The first non-blank ``content`` of a ``<meta>`` named ``names[0]`` (by property, name or
+    itemprop), else of ``names[1]``, and so on."""
+    meta = _page_facts(tree).meta
     for name in names:
-        for attribute in ("property", "name", "itemprop"):
-            for value in tree.xpath(f'//meta[@{attribute}="{name}"]/@content'):
+        for attribute in _META_ATTRIBUTES:
+            for value in meta.get((attribute, name), ()):
                 if value.strip():
                     return normalize_space(value)
     return None
@@ -87,18 +130,13 @@ def _json_ld_objects(tree: html.HtmlElement) -> Iterator[dict]:
 
 
 def _json_ld_article(tree: html.HtmlElement) -> dict:
-    for item in _json_ld_objects(tree):
-        kind = item.get("@type")
-        kinds = kind if isinstance(kind, list) else [kind]
-        if any(isinstance(k, str) and _ARTICLE_TYPES.search(k) for k in kinds):
-            return item
-    return {}
+    return _page_facts(tree).article
 
 
 def _texts(tree: html.HtmlElement, xpaths: Iterable[str]) -> list[str]:
     values: list[str] = []
-    for xpath in xpaths:
-        for node in tree.xpath(xpath):
+    for expression in xpaths:
+        for node in xpath(expression)(tree):
             text = node if isinstance(node, str) else node.text_content()
             text = normalize_space(str(text))
             if text:
@@ -220,7 +258,7 @@ def parse_datetime(value: str) -> Published | None:
 
 
 def _structured_dates(tree: html.HtmlElement, rules: ExtractionRules) -> Iterator[str]:
-    for node in (n for xpath in rules.date_xpaths for n in tree.xpath(xpath)):
+    for node in (n for expression in rules.date_xpaths for n in xpath(expression)(tree)):
         yield node if isinstance(node, str) else (node.get("datetime") or node.get("content") or node.text_content())
     article = _json_ld_article(tree)
     if isinstance(article.get("datePublished"), str):
@@ -282,12 +320,12 @@ def _tag_values(node) -> list[str]:
 def extract_tags(tree: html.HtmlElement, rules: ExtractionRules, heuristics: Heuristics) -> list[str]:
     # An attribute (a meta tag's content) holds a comma-separated list.
     found: list[str] = []
-    for xpath in rules.tag_xpaths:
-        found = [t for node in tree.xpath(xpath) for t in _tag_values(node)]
+    for expression in rules.tag_xpaths:
+        found = [t for node in xpath(expression)(tree) for t in _tag_values(node)]
         if found:
             break  # the first XPath that finds something wins
     if not found:
-        found = [normalize_space(t) for t in tree.xpath('//meta[@property="article:tag"]/@content')]
+        found = [normalize_space(t) for t in _page_facts(tree).meta.get(("property", "article:tag"), ())]
     if not found:
         keywords = _json_ld_article(tree).get("keywords")
         if isinstance(keywords, str):

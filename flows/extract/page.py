@@ -30,6 +30,7 @@ from trafilatura.utils import load_html
 
 from flows.extract.cleaning import (
     apply_paragraph_rules, article_document, find_credit, output_paragraphs, strip_spans, unwrap_layout_tables, words,
+    xpath,
 )
 from flows.extract.furniture import FurnitureBook, LearnedFurniture
 from flows.extract.metadata import extract_page_metadata, extract_published
@@ -139,18 +140,25 @@ def _rules_day(tree: lxml_html.HtmlElement, url: str, fetched_at: datetime | Non
     return datetime.fromisoformat(published.value).date() if published else None
 
 
-def _rules_for_markup(tree: lxml_html.HtmlElement, outlet: Outlet, dated: ExtractionRules) -> ExtractionRules:
-    """The dated rules, unless their container is missing and another version's is on the page.
+def _rules_for_markup(tree: lxml_html.HtmlElement, outlet: Outlet, dated: ExtractionRules
+                      ) -> tuple[ExtractionRules, list]:
+    """The dated rules, unless their container is missing and another version's is on the page;
+    and what the chosen rules' container XPath selects (evaluated once).
 
     A redesigned site still serves some pages in its former templates (archives, old
     sections): the markup, not the date, then says which rules read the page.
     """
-    if not dated.body_xpath or tree.xpath(dated.body_xpath):
-        return dated
+    if not dated.body_xpath:
+        return dated, []
+    containers = xpath(dated.body_xpath)(tree)
+    if containers:
+        return dated, containers
     for other in reversed(outlet.rules):
-        if other is not dated and other.body_xpath and tree.xpath(other.body_xpath):
-            return other
-    return dated
+        if other is not dated and other.body_xpath:
+            containers = xpath(other.body_xpath)(tree)
+            if containers:
+                return other, containers
+    return dated, []
 
 
 @lru_cache(maxsize=64)
@@ -191,11 +199,12 @@ def _clean(paragraph_list: list[str], rules: ExtractionRules, title: str | None,
 
 
 def _outlet_candidates(tree: lxml_html.HtmlElement, url: str, outlet: Outlet, rules: ExtractionRules,
-                       title: str | None, authors: list[str]) -> tuple[bool, Iterator[_Candidate]]:
-    """The chain's steps for a known outlet's page, lazily: container, whole page, generic."""
+                       containers: list, title: str | None, authors: list[str]) -> tuple[bool, Iterator[_Candidate]]:
+    """The chain's steps for a known outlet's page, lazily: container, whole page, generic.
+    ``containers``: what the rules' container XPath selects on the page."""
     prune_xpath = list(rules.prune_xpaths) or None
     titles = other_article_titles(tree, url, outlet.is_article)
-    document = article_document(tree, rules.body_xpath) if rules.body_xpath else None
+    document = article_document(tree, rules.body_xpath, containers) if rules.body_xpath else None
 
     def steps():
         if document is not None:
@@ -247,13 +256,13 @@ def extract_page(html: bytes | str, url: str, fetched_at: datetime | None = None
     tree = load_html(html)
     if tree is None:
         return Unextracted(url, slug, "not an HTML document")
-    rules = _rules_for_markup(tree, outlet, outlet.rules_for(_rules_day(tree, url, fetched_at))) if outlet \
-        else ExtractionRules()
+    rules, containers = _rules_for_markup(tree, outlet, outlet.rules_for(_rules_day(tree, url, fetched_at))) \
+        if outlet else (ExtractionRules(), [])
     meta = extract_page_metadata(tree, url, rules, outlet.language if outlet else None, rules_known=outlet is not None,
                                  source=html)
     learned = furniture.get(slug, rules_period(rules)) if furniture is not None and outlet is not None else None
     if outlet is not None:
-        matched, candidates = _outlet_candidates(tree, url, outlet, rules, meta.title, meta.authors)
+        matched, candidates = _outlet_candidates(tree, url, outlet, rules, containers, meta.title, meta.authors)
     else:
         matched, candidates = False, _generic_candidates(tree, url, meta.title)
     best = 0

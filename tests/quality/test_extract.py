@@ -219,3 +219,28 @@ def test_without_outlet_rules_a_structured_time_of_the_same_day_is_kept() -> Non
             f"</head><body><article><h1>Talks</h1>{_STORY}</article></body></html>")
     article = extract_html(html, "https://news.example.org/2024/03/12/talks")
     assert article.published == "2024-03-12T09:30:00+01:00" and article.extra["published_precision"] == "second"
+
+
+def test_pages_read_one_after_another_keep_their_own_metadata() -> None:
+    """The <meta> tags and JSON-LD are gathered once per page: the next page's fields are its own,
+    and a page read again after another is read afresh."""
+    from lxml import html
+
+    from flows.extract.metadata import extract_page_metadata
+    from spiders.outlet import ExtractionRules
+
+    def page(title: str, author: str, tag: str) -> html.HtmlElement:
+        return html.fromstring(
+            f'<html><head><meta property="og:title" content=" "><meta name="og:title" content="{title}">'
+            f'<meta name="author" content="{author}"><meta property="article:tag" content="{tag}">'
+            f'<script type="application/ld+json">{{"@type": "NewsArticle", "articleSection": "{tag} news"}}</script>'
+            f'</head><body><p>Text.</p></body></html>')
+
+    first, second = page("First title", "Ann Smith", "Alpha"), page("Second title", "Bob Jones", "Beta")
+    rules = ExtractionRules()
+    for tree, title, author, tag in ((first, "First title", "Ann Smith", "Alpha"),
+                                     (second, "Second title", "Bob Jones", "Beta"),
+                                     (first, "First title", "Ann Smith", "Alpha")):
+        meta = extract_page_metadata(tree, "https://example.org/a", rules, None)
+        # (the blank og:title by property is passed over for the one by name, as before)
+        assert (meta.title, meta.authors, meta.tags, meta.section) == (title, [author], [tag], f"{tag} news")

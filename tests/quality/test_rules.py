@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -210,6 +211,40 @@ def test_article_document_joins_the_containers_in_page_order() -> None:
     assert "Not body" not in article.text_content()
     assert article.text_content().count("Nested, taken once") == 1
     assert article_document(tree, "//div[@class='missing']") is None
+
+
+def _every_rule_xpath() -> list[str]:
+    found = set()
+    for slug in SLUGS:
+        for rules in get_outlet(slug, environ={}).rules:
+            found.update(x for x in (rules.body_xpath, *rules.title_xpaths, *rules.author_xpaths, *rules.date_xpaths,
+                                     *rules.tag_xpaths, *rules.section_xpaths) if x)
+    return sorted(found)
+
+
+def test_compiled_rule_xpaths_select_what_the_rules_say() -> None:
+    """The compiled form of a class test (a plain substring test first) selects the same nodes as
+    the rule as written, on every page kept in tests/outlets and on class attributes made to trip
+    it: another class containing the name, the name spread by tabs and newlines."""
+    from lxml import html
+
+    from flows.extract.cleaning import xpath
+
+    expressions = _every_rule_xpath()
+    assert any("normalize-space(@class)" in x for x in expressions)  # (the case the compiled form rewrites)
+    pages = [html.fromstring(path.read_bytes()) for path in sorted(OUTLETS.glob("*/*.html"))]
+    names = {name for x in expressions for name in re.findall(r'" ([^" ]+) "\)', x)}
+    pages.append(html.fromstring("<html><body>" + "".join(
+        f"<div class='x{name}'>a</div><div class='{name}-more'>b</div><div class='\t{name}\n other'>c</div>"
+        f"<span class='{name}'>d</span><article class='pre {name}'>e</article>" for name in sorted(names))
+        + "</body></html>"))
+    selected = 0
+    for tree in pages:
+        for expression in expressions:
+            written = tree.xpath(expression)
+            assert xpath(expression)(tree) == written, expression
+            selected += len(written)
+    assert selected > len(pages)  # the rules do select things on these pages
 
 
 def test_a_live_update_list_keeps_each_update_apart() -> None:

@@ -127,3 +127,14 @@ def test_each_challenge_marker_is_found_in_a_long_page(snippet):
     article = "<p>" + " ".join(["words of a long article"] * 400) + "</p>"
     page = f"<html><head>{snippet}</head><body>{article}</body></html>".encode()
     assert detect(200, HTML, page, "http://example.org/a") is not None, snippet
+
+
+def test_visible_words_skip_scripts_and_tags_and_stop_counting_at_the_limit():
+    from spiders.blocking import visible_words
+
+    page = ("<html><head><script>" + "var x = 1; " * 5000 + "</script><style>p { color: red }</style></head>"
+            "<body><!-- a comment --><p class='lead'>One two <b>three</b></p><noscript>hidden words</noscript>"
+            "<template><p>not shown</p></template>" + "<p>word</p>" * 300 + "</body></html>")
+    assert visible_words(page) == 303
+    assert visible_words(page, at_most=120) == 120
+    assert visible_words("<p>Access <i>denied</i></p><script>never closed") == 4  # the tag goes, its text stays
