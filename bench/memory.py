@@ -3,7 +3,8 @@
 Runs ``newsarchive run`` against the replica (``PER_OUTLET`` articles per outlet, so
 1,667 for the 10,002-article size, 167 for 1,002) as ``make bench`` does, into a new
 store each time, and samples every process of its tree from ``/proc`` every quarter
-second. Prints, per run, the tree's peak RSS and what each process held at that moment,
+second (the replica renders its articles first, as ``make bench`` has it do). Prints, per
+run, the tree's peak RSS and what each process held at that moment,
 and the largest RSS each kind of process reached during the run. Environment variables
 (``MALLOC_MMAP_THRESHOLD_=...``) reach the run, so settings can be compared in turns.
 """
@@ -33,7 +34,7 @@ def _kind(pid: int, root: int, forked_by_root: set[int]) -> str:
 
 
 def sample_run(per_outlet: int, interval: float = 0.25) -> dict:
-    with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp, running_replica(per_outlet) as proxy:
+    with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp, running_replica(per_outlet, prerender=True) as proxy:
         start = time.perf_counter()
         process = start_cli_run(Path(tmp) / "archive", proxy, per_outlet, Path(tmp))
         peak, at_peak, largest = 0, [], {}

@@ -25,6 +25,9 @@ def main(argv: list[str] | None = None) -> int:
             command.add_argument("--latency-ms", type=float, default=0.0)
             command.add_argument("--fault", action="append", default=[], metavar="SPEC",
                                  help="HOST[/PATH]=KIND[:OPTIONS], repeatable (see tests/replica/faults.py)")
+            command.add_argument("--prerender", action="store_true",
+                                 help="render every article's answer before reporting ready, then serve the bytes "
+                                      "(the benchmarks: the server's work is not the crawler's)")
         else:
             command.add_argument("--outlet", choices=SLUGS)
     args = parser.parse_args(argv)
@@ -45,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
             except FaultSpecError as exc:
                 parser.error(str(exc))
         serve(args.articles_per_outlet, args.seed, args.epoch, args.port, args.latency_ms, args.new_per_epoch, args.fault,
-              redesigns)
+              redesigns, prerender=args.prerender)
         return 0
 
     from spiders.replica.catalogue import Replica

@@ -26,18 +26,20 @@ class ReplicaUnavailable(Exception):
 @contextmanager
 def running_replica(articles_per_outlet: int, seed: int = 1, epoch: int = 0, latency_ms: float = 0,
                     startup_timeout: float = 60.0, faults: Sequence[str] = (), new_per_epoch: int = 5,
-                    redesigns: dict[str, int] | None = None) -> Iterator[str]:
+                    redesigns: dict[str, int] | None = None, prerender: bool = False) -> Iterator[str]:
     """Yield the replica's proxy URL (``http://127.0.0.1:<port>``) while it runs.
 
     ``faults``: hostile-server specs such as ``"sputnikglobe.com/*=500"`` (the
     replica's ``--fault`` option); ``redesigns``: outlet -> the epoch from which it
-    serves a new design (``--redesign``).
+    serves a new design (``--redesign``); ``prerender``: every article's answer is
+    rendered before the replica reports ready (``--prerender``).
     """
     command = [sys.executable, "-m", "spiders.replica", "serve", "--port", "0",
                "--articles-per-outlet", str(articles_per_outlet), "--seed", str(seed),
                "--epoch", str(epoch), "--latency-ms", str(latency_ms), "--new-per-epoch", str(new_per_epoch)]
     command += [f"--fault={spec}" for spec in faults]
     command += [f"--redesign={slug}@{first}" for slug, first in (redesigns or {}).items()]
+    command += ["--prerender"] if prerender else []
     path = os.pathsep.join(filter(None, (str(PACKAGE_ROOT), os.environ.get("PYTHONPATH"))))
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONPATH": path})

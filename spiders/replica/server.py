@@ -16,6 +16,7 @@ from spiders.replica.faults import FaultTable, act, request_host_target
 from spiders.replica.site import Site
 
 MAX_HEAD = 64 * 1024
+CACHE_SIZE = 4096  # answers kept (pages and their encodings), the most recently asked
 
 
 class ReplicaServer:
@@ -83,8 +84,15 @@ class ReplicaServer:
 
 
 def serve(articles_per_outlet: int, seed: int, epoch: int, port: int, latency_ms: float, new_per_epoch: int = 5,
-          faults: list[str] | None = None, redesigns: dict[str, int] | None = None) -> None:
-    site = Site(Replica(articles_per_outlet, seed=seed, epoch=epoch, new_per_epoch=new_per_epoch, redesigns=redesigns))
+          faults: list[str] | None = None, redesigns: dict[str, int] | None = None, prerender: bool = False) -> None:
+    """Serve the replica; with ``prerender``, every article's answer is rendered before it reports ready."""
+    replica = Replica(articles_per_outlet, seed=seed, epoch=epoch, new_per_epoch=new_per_epoch, redesigns=redesigns)
+    if prerender:
+        articles = sum(len(replica.live_entries(slug)) for slug in replica.outlets)
+        site = Site(replica, cache_size=max(CACHE_SIZE, articles + CACHE_SIZE))  # the articles and what else is asked
+        site.prerender()
+    else:
+        site = Site(replica)
 
     def ready(bound: int) -> None:
         sys.stdout.write(f"READY port={bound}\n")

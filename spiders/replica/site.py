@@ -90,6 +90,17 @@ class Site:
             with self._lock:
                 self.replica.entry_for_path(slug, "/")
 
+    def prerender(self) -> int:
+        """Render and encode every live article's answer now, as a crawler asks for it (gzip
+        accepted), so that serving it later only copies bytes, as a static server or a CDN
+        does; the caches must hold them all. Returns how many were rendered."""
+        count = 0
+        for slug, outlet in self.replica.outlets.items():
+            for entry in self.replica.live_entries(slug):
+                self.respond("GET", f"http://{outlet.host}{entry.path}", {"accept-encoding": "gzip"})
+                count += 1
+        return count
+
     # -- routing -------------------------------------------------------------------
     def page(self, host: str, target: str) -> Page:
         return self._pages.get_or((host, target), lambda: self._route(host, target))

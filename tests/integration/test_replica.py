@@ -401,3 +401,31 @@ def test_truth_cli_prints_json_lines():
     assert [row["index"] for row in rows] == [0, 1, 2]
     assert rows[1]["title"] == "Will Idlib Push Shatter Fledgling Russian-Turkish Alliance?"
     assert rows[0]["body"].startswith("Alwaght- ")
+
+
+def test_a_prerendered_replica_serves_the_same_answers_without_rendering():
+    """``--prerender`` (the benchmarks'): every article's answer is rendered before the first
+    request, and serving it then renders nothing; the bytes are those of the on-demand replica."""
+    from spiders.replica.site import Site
+
+    def answer(site: Site, url: str, gzipped: bool) -> bytes:
+        raw = site.respond("GET", url, {"accept-encoding": "gzip"} if gzipped else {})
+        return re.sub(rb"\r\nDate: [^\r]*", b"", raw)  # the one header that says when
+
+    replica, on_demand = Replica(12, seed=1), Site(Replica(12, seed=1))
+    site = Site(replica, cache_size=1000)
+    live = {slug: replica.live_entries(slug) for slug in SLUGS}
+    assert site.prerender() == sum(len(entries) for entries in live.values())
+
+    def refuse(*args):
+        raise AssertionError("rendered an article while serving")
+
+    replica.render_article = refuse
+    for slug, entries in live.items():
+        host = get_outlet(slug, environ={}).host
+        for entry in entries:
+            url = f"http://{host}{entry.path}"
+            assert answer(site, url, True) == answer(on_demand, url, True), url
+    # (an answer asked for otherwise than the crawlers do is rendered as before)
+    with pytest.raises(AssertionError, match="rendered"):
+        site.respond("GET", f"http://{get_outlet(SLUGS[0], environ={}).host}{live[SLUGS[0]][0].path}?utm_source=x", {})
