@@ -136,8 +136,6 @@ def table(results: dict) -> str:
                  f"{first['full']['rss_mb']:.0f} / {last['full']['rss_mb']:.0f} MB",
                  f"PSS {first['full']['pss_mb']:.0f} / {last['full']['pss_mb']:.0f} MB",
                  f"{last['full']['rss_mb'] / first['full']['rss_mb']:.2f}", "<= 1.25, <= 800 MB"))
-    rows.append(("   the replica's CPU meanwhile", f"{last['full'].get('replica_cpu_s', float('nan')):.1f} s "
-                 "(answers rendered before)", f"the run's own {last['full']['cpu_s']:.1f} s", "-", "info"))
     if "full_flow" in last:
         ff = last["full_flow"]
         rows.append((f"   as a Prefect flow, {last['articles']:,}", f"{ff['rss_mb']:.0f} MB",
