@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 from flows import fork_server
+
+PROJECT = Path(__file__).resolve().parents[2]
 
 # A forked crawl unpickles its target (flows.pipeline.crawl._crawl) and so imports its module:
 # whatever that module imports, and the preload lacks, each crawl imports again (SQLAlchemy, by
@@ -29,3 +33,27 @@ def test_a_crawl_process_imports_nothing_but_the_standard_library_beyond_the_pre
                and name.split(".")[0] not in sys.stdlib_module_names]
     assert "flows.pipeline.crawl" in imported
     assert foreign == []
+
+
+# What ``newsarchive run`` has imported when it starts the fork server (which then imports
+# Scrapy on the other core while the run imports the pipeline).
+STARTED_BEFORE = """
+import json, os, sys
+os.environ["PREFECT_API_URL"] = ""
+from flows import fork_server
+from flows.cli import runs
+
+def start():
+    print(json.dumps(sorted(name for name in sys.modules if name.startswith(("flows.pipeline", "storage.state")))))
+    raise SystemExit(0)
+
+fork_server.start = start
+runs.archive(["alwaght"], "unused-store", 1, None, None)
+"""
+
+
+def test_a_plain_run_starts_the_fork_server_before_it_imports_the_pipeline(tmp_path):
+    done = subprocess.run([sys.executable, "-c", STARTED_BEFORE], capture_output=True, text=True, cwd=tmp_path,
+                          env={**os.environ, "PYTHONPATH": str(PROJECT)})
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == []  # (the pipeline's imports are most of a no-op run's first second)
