@@ -6,6 +6,7 @@ names, dates): never from raw URL text.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 
 LAYOUT_VERSION = 1
@@ -49,6 +50,21 @@ def articles_key(outlet: str, when: datetime, run_id: str) -> str:
     _check(_SLUG, outlet, "outlet")
     _check(_RUN_ID, run_id, "run id")
     return f"articles/{outlet}/{_day(when)}/{run_id}.jsonl.gz"
+
+
+ARTICLES_KEY = re.compile(r"^articles/([a-z][a-z0-9_]{1,31})/(\d{4})/(\d{2})/(\d{2})/[^/]+\.jsonl\.gz$")  # outlet, year, month, day
+
+
+def article_days(keys: Iterable[str]) -> list[tuple[str, date]]:
+    """The (outlet, day) pairs of the article-record keys among ``keys`` (as ``articles_key`` and
+    ``articles_part_key`` build them), sorted."""
+    days = set()
+    for key in keys:
+        match = ARTICLES_KEY.match(key)
+        if match:
+            outlet, year, month, day = match.groups()
+            days.add((outlet, date(int(year), int(month), int(day))))
+    return sorted(days)
 
 
 def articles_part_key(outlet: str, when: datetime, run_id: str, part: int) -> str:

@@ -72,7 +72,6 @@ SCHEMA = pa.schema([
 ], metadata={"source": "newsarchive article records", "layout_version": str(layout.LAYOUT_VERSION)})
 
 _SLUG = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
-_ARTICLES_KEY = re.compile(r"^articles/([a-z][a-z0-9_]{1,31})/(\d{4})/(\d{2})/(\d{2})/[^/]+\.jsonl\.gz$")
 
 
 def articles_day_prefix(outlet: str, day: date) -> str:
@@ -100,25 +99,14 @@ def write_day_parquet(store: Store, outlet: str, day: date) -> str:
     return key
 
 
-def days_of_keys(keys: Iterable[str]) -> list[tuple[str, date]]:
-    """The (outlet, day) pairs of the article-record keys among ``keys``, sorted."""
-    days = set()
-    for key in keys:
-        match = _ARTICLES_KEY.match(key)
-        if match:
-            outlet, year, month, day = match.groups()
-            days.add((outlet, date(int(year), int(month), int(day))))
-    return sorted(days)
-
-
 def days_in_manifest(manifest: dict) -> list[tuple[str, date]]:
     """The (outlet, day) pairs a run wrote article records for, from its manifest's ``files``."""
-    return days_of_keys(entry["key"] for entry in manifest.get("files", []))
+    return layout.article_days(entry["key"] for entry in manifest.get("files", []))
 
 
 def write_parquet_for_keys(store: Store, keys: Iterable[str]) -> list[str]:
     """Rebuild the Parquet file of every day that the article-record keys among ``keys`` belong to."""
-    return [write_day_parquet(store, outlet, day) for outlet, day in days_of_keys(keys)]
+    return [write_day_parquet(store, outlet, day) for outlet, day in layout.article_days(keys)]
 
 
 def write_run_parquet(store: Store, manifests: Iterable[dict]) -> list[str]:

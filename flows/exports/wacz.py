@@ -24,10 +24,10 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 
 from flows.records.jsonl import read_records
+from storage.layout import ARTICLES_KEY
 from storage.store import Store
 
 _WARC_KEY = re.compile(r"^warc/([a-z][a-z0-9_]{1,31})/(\d{4})/(\d{2})/(\d{2})/([^/]+\.warc\.gz)$")
-_ARTICLES_KEY = re.compile(r"^articles/([a-z][a-z0-9_]{1,31})/(\d{4})/(\d{2})/(\d{2})/[^/]+\.jsonl\.gz$")
 PAGES_FORMAT = "json-pages-1.0"
 
 
@@ -67,7 +67,7 @@ def outlet_warc_keys(store: Store, outlet: str, start: date | None = None, end: 
 def outlet_article_records(store: Store, outlet: str, start: date | None = None,
                            end: date | None = None) -> list[dict]:
     records = []
-    for key in _keys_of_days(store, f"articles/{outlet}/", _ARTICLES_KEY, outlet, start, end):
+    for key in _keys_of_days(store, f"articles/{outlet}/", ARTICLES_KEY, outlet, start, end):
         records += read_records(store.get_bytes(key))
     return records
 

@@ -15,6 +15,8 @@ from functools import lru_cache
 from lxml import etree, html
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Less text than this is a navigation stub or an empty shell, not an article.
+MIN_ARTICLE_WORDS = 10
 # Runs of blanks that normalise to one space: two or more, or any that is not a plain space
 # (a single space is left alone, which makes the substitution a third faster on prose).
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u2009\u202f]{2,}|[\t\r\f\v\u00a0\u2009\u202f]")

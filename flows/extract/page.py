@@ -29,8 +29,8 @@ from lxml import html as lxml_html
 from trafilatura.utils import load_html
 
 from flows.extract.cleaning import (
-    apply_paragraph_rules, article_document, find_credit, output_paragraphs, strip_spans, unwrap_layout_tables, words,
-    xpath,
+    MIN_ARTICLE_WORDS, apply_paragraph_rules, article_document, find_credit, output_paragraphs, strip_spans,
+    unwrap_layout_tables, words, xpath,
 )
 from flows.extract.furniture import FurnitureBook, LearnedFurniture
 from flows.extract.metadata import extract_page_metadata, extract_published
@@ -60,9 +60,6 @@ EXTRACTOR_VERSION = f"{EXTRACTOR_REVISION}+trafilatura-{trafilatura.__version__}
 # trafilatura's on all three, where keeping precision's output unless it kept under half
 # the words fell below it on both WCXB splits.
 _PRECISION_MAX_DROP = 50
-# Less text than this is a navigation stub or an empty shell, not an article.
-MIN_ARTICLE_WORDS = 10
-
 
 @dataclass
 class ExtractedArticle:

@@ -82,7 +82,8 @@ def _discard_pool(pool: ProcessPoolExecutor) -> None:
 
 
 def _ready() -> None:
-    import flows.extract.warc  # noqa: F401 - the extractor (trafilatura, lxml), imported once per worker
+    import flows.extract.page  # noqa: F401 - the extractor (trafilatura, htmldate, lxml), imported once per worker
+    import flows.extract.warc  # noqa: F401
 
 
 def start_workers() -> None:

@@ -16,15 +16,18 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from flows.extract.cleaning import words
+from flows.extract.cleaning import MIN_ARTICLE_WORDS, words
 from flows.extract.furniture import FurnitureBook
-from flows.extract.page import MIN_ARTICLE_WORDS, ExtractedArticle, Unextracted, extract_page
 from flows.records.article import ArticleRecord, normalized_text_hash, paragraphs_of
 from spiders.blocking import detect as detect_block
 from spiders.outlets import outlet_for_host
 from storage.warc_reader import iter_responses
+
+if TYPE_CHECKING:  # the extractor (trafilatura, htmldate) is imported where pages are extracted
+    from flows.extract.page import ExtractedArticle
 
 _HTML_TYPE = re.compile(r"^\s*(text/html|application/xhtml\+xml)", re.IGNORECASE)
 
@@ -111,6 +114,12 @@ def extract_pages(path: Path, extracted_at: datetime | None = None) -> WarcExtra
                                                      f"blocked: {block.describe()}", response.filename,
                                                      response.offset, response.date.isoformat(), status="blocked"))
             continue
+        # Imported at the first article page, not with this module: the flow's process imports
+        # it to learn and remove furniture (``finish``), and reads a WARC here only where no
+        # worker does (a run's feeds and sitemaps); the extractor's imports would cost it
+        # about 0.1 s and some MB for nothing.
+        from flows.extract.page import Unextracted, extract_page
+
         try:
             article = extract_page(response.body, response.url, fetched_at=response.date)
         except Exception as exc:  # noqa: BLE001 - one bad page must not lose the others; its reason is kept

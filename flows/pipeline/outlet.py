@@ -72,6 +72,8 @@ def state_location(store: str, state: str | None) -> str | Path:
 
 def write_views(store: Store, keys: list[str]) -> None:
     """Rebuild the Parquet views of the days these article-record keys belong to."""
+    if not layout.article_days(keys):  # a run that archived no article (a no-op run) loads no pyarrow
+        return
     from flows.exports.parquet import write_parquet_for_keys  # pyarrow: loaded when used
 
     write_parquet_for_keys(store, keys)

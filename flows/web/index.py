@@ -31,6 +31,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from flows.records.jsonl import read_records
+from storage.layout import ARTICLES_KEY
 from storage.store import Store
 
 SCHEMA_VERSION = 1
@@ -47,7 +48,6 @@ READER_CACHE_KIB = 64 * 1024
 # After this many records in one update, FTS5's segments are merged into one ('optimize'):
 # a few seconds per 100,000 articles, and fewer b-trees for every later query to read.
 OPTIMIZE_AFTER_RECORDS = 5000
-_ARTICLES_KEY = re.compile(r"^articles/[a-z][a-z0-9_]{1,31}/\d{4}/\d{2}/\d{2}/[^/]+\.jsonl\.gz$")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -327,7 +327,7 @@ class SearchIndex:
         done = self.indexed_files()
         candidates = store.list("articles/") if keys is None else keys
         for key in candidates:
-            if key in done or not _ARTICLES_KEY.match(key):
+            if key in done or not ARTICLES_KEY.match(key):
                 continue
             try:
                 records = list(read_records(store.get_bytes(key)))
