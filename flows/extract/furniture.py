@@ -88,15 +88,16 @@ class LearnedFurniture:
         return frozenset(k for k, p in self.passages.items() if p.pages >= least)
 
     # -- learning ---------------------------------------------------------------------
-    def learn(self, canonical_url: str, paragraphs: Sequence[str]) -> bool:
-        """Count one page's paragraphs; False (and nothing counted) if the page was learned before."""
+    def learn(self, canonical_url: str, paragraphs: Sequence[str], keys: Sequence[str | None] | None = None) -> bool:
+        """Count one page's paragraphs; False (and nothing counted) if the page was learned before.
+        ``keys``: their ``passage_key``s, if computed already."""
         known, singles = self._working_sets()
         pid = page_id(canonical_url)
         if pid in known:
             return False
         known.add(pid)
         self.pages += 1
-        for key, text in _keyed(paragraphs).items():
+        for key, text in _keyed(paragraphs, keys).items():
             if key in self.passages:
                 self.passages[key].pages += 1
             elif key in singles:
@@ -124,12 +125,13 @@ class LearnedFurniture:
             self._dirty = False
 
     # -- applying ---------------------------------------------------------------------
-    def remove(self, paragraphs: Sequence[str]) -> list[str]:
-        """The paragraphs that are not learned furniture."""
+    def remove(self, paragraphs: Sequence[str], keys: Sequence[str | None] | None = None) -> list[str]:
+        """The paragraphs that are not learned furniture (``keys``: their ``passage_key``s, if computed already)."""
         furniture = self.furniture_keys()
         if not furniture:
             return list(paragraphs)
-        return [p for p in paragraphs if passage_key(p) not in furniture]
+        keys = keys if keys is not None else [passage_key(p) for p in paragraphs]
+        return [p for p, key in zip(paragraphs, keys, strict=True) if key not in furniture]
 
     # -- storing ----------------------------------------------------------------------
     def to_json(self) -> dict:
@@ -170,11 +172,11 @@ class LearnedFurniture:
         )
 
 
-def _keyed(paragraphs: Iterable[str]) -> dict[str, str]:
+def _keyed(paragraphs: Sequence[str], keys: Sequence[str | None] | None = None) -> dict[str, str]:
     """Each distinct passage of a page once (a page that prints a notice twice counts once)."""
     keyed: dict[str, str] = {}
-    for paragraph in paragraphs:
-        key = passage_key(paragraph)
+    keys = keys if keys is not None else [passage_key(p) for p in paragraphs]
+    for paragraph, key in zip(paragraphs, keys, strict=True):
         if key is not None and key not in keyed:
             keyed[key] = paragraph
     return keyed

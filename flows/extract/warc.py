@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flows.extract.cleaning import MIN_ARTICLE_WORDS, words
-from flows.extract.furniture import FurnitureBook
+from flows.extract.furniture import FurnitureBook, passage_key
 from flows.records.article import ArticleRecord, normalized_text_hash, paragraphs_of
 from spiders.blocking import detect as detect_block
 from spiders.outlets import outlet_for_host
@@ -166,19 +166,26 @@ def _period(record: ArticleRecord) -> str | None:
     return record.rules_version.split("/", 1)[0] if record.rules_version else None
 
 
-def learn(book: FurnitureBook, records: Iterable[ArticleRecord]) -> None:
+# A record's passage keys (``flows.extract.furniture.passage_key`` of each paragraph), by the
+# record's id: computed once by ``learn_and_finish`` for both its passes over a batch.
+PassageKeys = dict[int, list[str | None]]
+
+
+def learn(book: FurnitureBook, records: Iterable[ArticleRecord], keys: PassageKeys | None = None) -> None:
     """Count the paragraphs of every record of a known outlet into its (outlet, period) entry."""
     for record in records:
         period = _period(record)
         if period is not None:
-            book.entry(record.outlet, period).learn(record.canonical_url, paragraphs_of(record.text))
+            book.entry(record.outlet, period).learn(record.canonical_url, paragraphs_of(record.text),
+                                                    keys.get(id(record)) if keys is not None else None)
 
 
-def finish(extraction: WarcExtraction, book: FurnitureBook | None) -> WarcExtraction:
+def finish(extraction: WarcExtraction, book: FurnitureBook | None, keys: PassageKeys | None = None) -> WarcExtraction:
     """Remove the learned furniture from records made by ``extract_pages``.
 
     A record left with too little text becomes an ``unextracted`` page, as the same page
-    extracted alone with the same furniture would.
+    extracted alone with the same furniture would. ``keys``: the records' passage keys,
+    if computed already.
     """
     # (a signature of a text that loses paragraphs here no longer matches its digest)
     done = WarcExtraction(unextracted=list(extraction.unextracted), signatures=extraction.signatures)
@@ -190,7 +197,7 @@ def finish(extraction: WarcExtraction, book: FurnitureBook | None) -> WarcExtrac
             done.records.append(record)
             continue
         paragraphs = paragraphs_of(record.text)
-        kept = entry.remove(paragraphs)
+        kept = entry.remove(paragraphs, keys.get(id(record)) if keys is not None else None)
         if len(kept) < len(paragraphs):  # (most records lose nothing: their text stands as extracted)
             after = len(words(" ".join(kept)))
             if after < MIN_ARTICLE_WORDS:
@@ -222,8 +229,12 @@ def learn_and_finish(extractions: Iterable[WarcExtraction], book: FurnitureBook 
     batch = WarcExtraction()
     for extraction in extractions:
         batch.extend(extraction)
-    learn(book, batch.records)
-    return finish(batch, book), book
+    # Each paragraph's key once for both passes (the keys were a third of the flow process's
+    # own CPU in learning and removing furniture); the texts do not change between them.
+    keys = {id(record): [passage_key(p) for p in paragraphs_of(record.text)]
+            for record in batch.records if _period(record) is not None}
+    learn(book, batch.records, keys)
+    return finish(batch, book, keys), book
 
 
 def extract_warc(path: Path, furniture: FurnitureBook | None = None,

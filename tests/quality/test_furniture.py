@@ -104,6 +104,42 @@ def test_a_passage_on_most_pages_is_learned_and_a_series_paragraph_is_not() -> N
     assert kept == [SERIES, "The minister quoted the treaty in full.", "Paragraph one."]
 
 
+def test_a_batch_learns_and_is_cleaned_with_each_paragraphs_key_computed_once(monkeypatch) -> None:
+    """``learn_and_finish`` keys each paragraph once for both passes, with the result of two."""
+    from flows.extract import furniture as furniture_module
+    from flows.extract import warc
+    from flows.records.article import ArticleRecord, normalized_text_hash
+
+    names = ["Aleppo", "Basra", "Cairo", "Damascus", "Erbil", "Fallujah", "Gaza", "Homs", "Idlib", "Jenin"]
+    bodies = [[f"Paragraph one of the {name} story about the border talks.", f"Paragraph two of the {name} story."]
+              for name in names]
+
+    def record(i: int, paragraphs: list[str]) -> ArticleRecord:
+        text = "\n\n".join(paragraphs)
+        url = f"https://southfront.press/article-{i}/"
+        return ArticleRecord(url=url, canonical_url=url, outlet="southfront", title="T", authors=[], published=None,
+                             language="en", text=text, tags=[], section=None, original_source=None,
+                             warc_filename="a.warc.gz", warc_offset=i, warc_length=1, warc_record_id=f"<urn:{i}>",
+                             fetched_at="2026-11-20T12:00:00+00:00", text_sha256=normalized_text_hash(text),
+                             extracted_at="now", rules_version="start/abc")
+
+    calls = []
+    counted = lambda paragraph: calls.append(paragraph) or passage_key(paragraph)  # noqa: E731
+    monkeypatch.setattr(warc, "passage_key", counted)
+    monkeypatch.setattr(furniture_module, "passage_key", counted)
+    records = [record(i, body + [APPEAL]) for i, body in enumerate(bodies)]
+    done, book = warc.learn_and_finish([warc.WarcExtraction(records=records)])
+    assert len(calls) == 3 * len(records)  # three paragraphs a page, each keyed once
+    assert not done.unextracted
+    assert [r.text for r in done.records] == ["\n\n".join(body) for body in bodies]
+    # as learning every page, then removing page by page, would give
+    entry = LearnedFurniture("southfront", "start")
+    for i, body in enumerate(bodies):
+        entry.learn(f"https://southfront.press/article-{i}/", body + [APPEAL])
+    assert [entry.remove(body + [APPEAL]) for body in bodies] == bodies
+    assert book.get("southfront", "start").version == entry.version
+
+
 def test_a_counter_in_a_notice_does_not_hide_it() -> None:
     """Digits are not words of the notice: "14 days left" and "13 days left" are one passage."""
     assert passage_key("Only 14 days left to fund the newsroom!") == passage_key("only 13 days left to fund the Newsroom")
