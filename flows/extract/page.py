@@ -61,6 +61,7 @@ EXTRACTOR_VERSION = f"{EXTRACTOR_REVISION}+trafilatura-{trafilatura.__version__}
 # the words fell below it on both WCXB splits.
 _PRECISION_MAX_DROP = 50
 
+
 @dataclass
 class ExtractedArticle:
     outlet: str  # registry slug, or "generic"
