@@ -52,12 +52,12 @@ def articles_key(outlet: str, when: datetime, run_id: str) -> str:
     return f"articles/{outlet}/{_day(when)}/{run_id}.jsonl.gz"
 
 
-ARTICLES_KEY = re.compile(r"^articles/([a-z][a-z0-9_]{1,31})/(\d{4})/(\d{2})/(\d{2})/[^/]+\.jsonl\.gz$")  # outlet, year, month, day
+# An article-record key as ``articles_key`` and ``articles_part_key`` build it: outlet, year, month, day.
+ARTICLES_KEY = re.compile(r"^articles/([a-z][a-z0-9_]{1,31})/(\d{4})/(\d{2})/(\d{2})/[^/]+\.jsonl\.gz$")
 
 
 def article_days(keys: Iterable[str]) -> list[tuple[str, date]]:
-    """The (outlet, day) pairs of the article-record keys among ``keys`` (as ``articles_key`` and
-    ``articles_part_key`` build them), sorted."""
+    """The (outlet, day) pairs of the article-record keys among ``keys``, sorted."""
     days = set()
     for key in keys:
         match = ARTICLES_KEY.match(key)

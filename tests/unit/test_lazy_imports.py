@@ -18,7 +18,8 @@ HEAVY = ["htmldate", "justext", "pyarrow", "trafilatura"]
 
 
 def _imported(script: str, tmp_path: Path) -> list[str]:
-    probe = "import json, sys\n" + script + f"\nprint(json.dumps(sorted({{n.split('.')[0] for n in sys.modules}} & {set(HEAVY)!r})))"
+    report = f"print(json.dumps(sorted({{name.split('.')[0] for name in sys.modules}} & {set(HEAVY)!r})))"
+    probe = f"import json, sys\n{script}\n{report}"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path,
                           env={**os.environ, "PYTHONPATH": str(PROJECT)})
     assert done.returncode == 0, done.stderr
