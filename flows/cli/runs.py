@@ -193,7 +193,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     for page in found.unextracted:
         sys.stdout.write(json.dumps(page.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
     sys.stdout.flush()
-    print(f"{len(found.records)} record(s), {len(found.unextracted)} unextracted page(s)"
+    print(f"{len(found.records)} record(s), {len(found.unextracted)} unextracted page(s), "
+          f"{found.other_responses} other response(s) (no article URL, or not 2xx)"
           + (f"; learned furniture written: {', '.join(written)}" if written else ""), file=sys.stderr)
     return 0
 

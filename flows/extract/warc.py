@@ -58,6 +58,9 @@ class WarcExtraction:
     # MinHash signatures the workers computed as they extracted (``flows.dedup.minhash``):
     # (WARC file, offset) -> (digest of the text they are of, the signature's bytes)
     signatures: dict[tuple[str, int], tuple[bytes, bytes]] = field(default_factory=dict)
+    # responses read that are no article page (another URL of the outlet, a non-2xx status,
+    # another host's file): counted, so that a page that gave nothing is never unexplained
+    other_responses: int = 0
 
     def __iter__(self) -> Iterator[ArticleRecord]:
         return iter(self.records)
@@ -72,6 +75,7 @@ class WarcExtraction:
         self.records += other.records
         self.unextracted += other.unextracted
         self.signatures.update(other.signatures)
+        self.other_responses += other.other_responses
 
 
 def _article_page(url: str, status: int) -> bool:
@@ -100,6 +104,7 @@ def extract_pages(path: Path, extracted_at: datetime | None = None) -> WarcExtra
     stamp = _stamp(extracted_at)
     for response in iter_responses(path):
         if not _article_page(response.url, response.status):
+            found.other_responses += 1
             continue
         outlet = outlet_for_host(urlsplit(response.url).hostname)
         wrong_type = _unwanted_type(response.url, response.header("Content-Type"))
@@ -107,6 +112,8 @@ def extract_pages(path: Path, extracted_at: datetime | None = None) -> WarcExtra
             if outlet is not None:
                 found.unextracted.append(UnextractedPage(response.url, outlet.slug, wrong_type, response.filename,
                                                          response.offset, response.date.isoformat()))
+            else:
+                found.other_responses += 1
             continue
         block = detect_block(response.status, response.headers, response.body, response.url)
         if block is not None:
@@ -188,7 +195,8 @@ def finish(extraction: WarcExtraction, book: FurnitureBook | None, keys: Passage
     if computed already.
     """
     # (a signature of a text that loses paragraphs here no longer matches its digest)
-    done = WarcExtraction(unextracted=list(extraction.unextracted), signatures=extraction.signatures)
+    done = WarcExtraction(unextracted=list(extraction.unextracted), signatures=extraction.signatures,
+                          other_responses=extraction.other_responses)
     versions: dict[int, str] = {}  # an entry's version digests all it learned: once per entry, not per record
     for record in extraction.records:
         period = _period(record)

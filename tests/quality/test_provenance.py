@@ -93,6 +93,7 @@ def test_every_article_page_is_a_record_or_an_unextracted_entry_with_its_reason(
     reasons = {page.url: page.reason for page in found.unextracted}
     assert set(reasons) == {EMPTY_ARTICLE, PDF_ARTICLE}  # the feed is no article page
     assert "no article text" in reasons[EMPTY_ARTICLE] and "application/pdf" in reasons[PDF_ARTICLE]
+    assert found.other_responses == 1  # the feed: counted, not an article page and not lost
 
 
 def test_the_extract_command_prints_unextracted_pages_and_writes_the_learned_furniture(
@@ -100,7 +101,9 @@ def test_the_extract_command_prints_unextracted_pages_and_writes_the_learned_fur
     store = tmp_path / "archive"
     args = ["extract", "--store", str(store), "--extracted-at", "2026-12-01T00:00:00Z", str(warc)]
     assert cli(args) == 0
-    first = capsys.readouterr().out
+    output = capsys.readouterr()
+    first = output.out
+    assert "36 record(s), 2 unextracted page(s), 1 other response(s)" in output.err
     lines = [json.loads(line) for line in first.splitlines()]
     unextracted = [line for line in lines if line.get("status") == "unextracted"]
     assert {line["url"] for line in unextracted} == {EMPTY_ARTICLE, PDF_ARTICLE}
