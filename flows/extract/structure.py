@@ -4,8 +4,11 @@ An outlet rewords its appeals and prompts every few months, but their shape stay
 a caption sits in a figure or beside an image and carries a credit; a related list
 is a list of links to the outlet's other articles; a messaging prompt links to a
 social or messaging host; a dateline is a source in parentheses opening the first
-paragraph. The DOM signals run on the article document (a copy) before trafilatura
-reads it; the paragraph signals run on the extracted paragraphs.
+paragraph; a disclaimer, a reprint notice or a translator's credit is set apart or sits
+at the edge of the text; a call to action ends in a link to one of the outlet's pages
+that is no article; a note on the author opens with the author's name. The DOM signals
+run on the article document (a copy) before trafilatura reads it; the paragraph signals
+run on the extracted paragraphs.
 """
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ SOCIAL_HOSTS = frozenset(
     """t.me telegram.me telegram.org telegram.dog twitter.com x.com facebook.com fb.com fb.me m.facebook.com
     vk.com vk.ru ok.ru whatsapp.com wa.me chat.whatsapp.com instagram.com youtube.com youtu.be rumble.com
     odysee.com bitchute.com gab.com truthsocial.com linkedin.com tiktok.com reddit.com threads.net
-    bsky.app mastodon.social flipboard.com news.google.com viber.com invite.viber.com signal.me
+    bsky.app mastodon.social flipboard.com news.google.com viber.com invite.viber.com signal.me signal.group signal.org
     patreon.com paypal.com paypal.me subscribestar.com buymeacoffee.com ko-fi.com liberapay.com
     substack.com pinterest.com tumblr.com""".split()
 )
@@ -136,29 +139,36 @@ def _leafish(element: etree._Element) -> bool:
     return not any(isinstance(c.tag, str) and c.tag in _BLOCK for c in element.iterdescendants())
 
 
-def _remove_label_before(element: etree._Element, removed: Removed) -> None:
-    """The short heading introducing a removed list ("Read more:", "Related")."""
+def _remove_label_before(element: etree._Element, removed: Removed, plain: bool = False) -> None:
+    """The short heading introducing a removed list ("Read more:", "Related"). ``plain``: the
+    list has two items or more, so a short line before it that is no sentence is its label
+    even without a colon, a heading tag or bold ("Further reading", "Sur le même sujet")."""
     label = element.getprevious()
     if label is None or not isinstance(label.tag, str) or label.tag not in _LABEL_TAGS or not _leafish(label):
         return
     text = _text(label)
     count = len(words(text))
     if 0 < count <= LABEL_MAX_WORDS and (text.endswith(":") or label.tag.startswith("h") or label.find("strong") is not None
-                                         or label.find("b") is not None or label.tag in ("strong", "b")):
+                                         or label.find("b") is not None or label.tag in ("strong", "b")
+                                         or (plain and not _SENTENCE_END.search(text))):
         removed.link_lists += count
         _drop(label)
 
 
-def remove_link_lists(root: etree._Element, removed: Removed) -> None:
+_SENTENCE_END = re.compile(r"[.!?…][\"”’»)]?\s*$")
+
+
+def remove_link_lists(root: etree._Element, removed: Removed, plain_labels: bool = False) -> None:
     """Remove lists of two items or more whose words are mostly links (menus, "related"
-    lists, tag clouds), with a short label just before them ("Read more:")."""
+    lists, tag clouds), with a short label just before them ("Read more:"; with
+    ``plain_labels``, any short line that is no sentence)."""
     for element in list(root.iter("ul", "ol")):
         if element.getparent() is None:
             continue
         items = [li for li in element if isinstance(li.tag, str) and li.tag == "li"]
         total = len(words(_text(element)))
         if len(items) >= 2 and total and _link_words(element) >= LINK_LIST_SHARE * total:
-            _remove_label_before(element, removed)
+            _remove_label_before(element, removed, plain_labels)
             removed.link_lists += total
             _drop(element)
 
@@ -198,37 +208,67 @@ def remove_structural_furniture(root: etree._Element, page_url: str,
             _drop(element)
 
     # 2. link lists: lists whose items are links, blocks that are a link to another article
-    remove_link_lists(root, removed)
-    for element in list(root.iter(*_TEXT_BLOCK)):
-        if element.getparent() is None or not _leafish(element):
+    remove_link_lists(root, removed, plain_labels=True)
+    linking, prompts = [], []
+    for element in root.iter(*_TEXT_BLOCK):
+        if not _leafish(element):
             continue
-        text = _text(element)
-        total = len(words(text))
+        total = len(words(_text(element)))
         if not total:
             continue
         links = element.findall(".//a[@href]")
         linked = _link_words(element)
         if links and (linked >= 0.5 * total or total - linked <= LABEL_MAX_WORDS) and any(
                 other_article(a.get("href", "")) for a in links):
-            _remove_label_before(element, removed)
-            removed.link_lists += total
-            _drop(element)
+            linking.append((element, total))
         elif any(is_social(a.get("href", ""), page_url) for a in links) and (
-                total <= PROMPT_MAX_WORDS or linked >= 0.5 * total):
-            if element.xpath("ancestor::blockquote"):
-                continue  # an embedded post quoted in the article
+                total <= PROMPT_MAX_WORDS or linked >= 0.5 * total) and not element.xpath("ancestor::blockquote"):
+            prompts.append((element, total))  # (inside a blockquote: an embedded post quoted in the article)
+    # a run of two link blocks or more is a list written as paragraphs: its label may be plain
+    blocks = {id(element) for element, _ in linking}
+    for element, total in linking:
+        if element.getparent() is None:
+            continue  # (dropped as the label of the block before it)
+        follower = element.getnext()
+        _remove_label_before(element, removed, plain=follower is not None and id(follower) in blocks)
+        removed.link_lists += total
+        _drop(element)
+    for element, total in prompts:
+        if element.getparent() is not None:
             removed.prompts += total
             _drop(element)
 
-    # 3. set-apart appeals: a paragraph wholly in bold or italics that speaks to the reader
+    # 3. set-apart appeals and notices: a paragraph wholly in bold or italics that speaks to the
+    # reader, or a disclaimer, a reprint notice, a translator's credit; and calls to action:
+    # a block that ends in a link to one of the outlet's pages that is no article (a donation,
+    # subscription or campaign page), after lines to the reader or a box of lines.
     for element in list(root.iter("p", "div")):
         if element.getparent() is None or not _leafish(element) or element.xpath("ancestor::blockquote"):
             continue
         text = _text(element)
-        if _is_set_apart(element, text) and is_appeal(text):
+        if (_is_set_apart(element, text) and (is_appeal(text) or is_notice(text))) or (
+                is_other_article is not None and _is_call_to_action(element, text, page_url, is_other_article)):
             removed.prompts += len(words(text))
             _drop(element)
     return removed
+
+
+def _is_call_to_action(element: etree._Element, text: str, page_url: str,
+                       is_article: Callable[[str], bool]) -> bool:
+    children = [c for c in element if isinstance(c.tag, str)]
+    last = children[-1] if children else None
+    if last is None or last.tag != "a" or (last.tail or "").strip() or not _text(last):
+        return False
+    if not 0 < len(words(text)) <= APPEAL_MAX_WORDS or _REPORTED.search(text):
+        return False
+    href = last.get("href", "")
+    target = urljoin(page_url, href.strip())
+    if _host(target, page_url) != _host(page_url, page_url) or is_article(target):
+        return False
+    path = urlsplit(target).path.strip("/")
+    if not path:
+        return False  # the home page: a site's name as a link, not a call
+    return bool(_READER_ADDRESS.search(text)) or element.find("br") is not None
 
 
 def _is_set_apart(element: etree._Element, text: str) -> bool:
@@ -316,13 +356,14 @@ def is_byline(paragraph: str, authors: Sequence[str]) -> bool:
 _SERVICE = re.compile(
     r"\b(?:telegram|whatsapp|viber|signal app|vk|vkontakte|twitter|facebook|instagram|youtube|rumble|odysee|"
     r"bitchute|tiktok|truth social|google news|newsletters?|inbox|mailing list|push notifications?|rss feed|"
-    r"e-?mails?|(?:un)?subscri(?:be|bing|ption)s?)\b",
+    r"e-?mails?|(?:un)?subscri(?:be|bing|ption)s?|infolettres?|lettre d['’]information|courriels?|abonnez|abonnement)\b",
     re.IGNORECASE,
 )
-_READER = re.compile(r"\b(?:you|your|us|our|we)\b", re.IGNORECASE)
+# The reader addressed, in English and in French (Mondialisation's language).
+_READER = re.compile(r"\b(?:you|your|us|our|we|vous|votre|vos|nous|notre|nos)\b", re.IGNORECASE)
 # Reporting is not a prompt: a quotation, or a line that says who said or posted what.
-_REPORTED = re.compile(r"[\"“”«»]|\b(?:said|says|wrote|writes|told|tweeted|posted|stated|according|reported|claimed)\b",
-                       re.IGNORECASE)
+_REPORTED = re.compile(r"[\"“”«»]|\b(?:said|says|wrote|writes|told|tweeted|posted|stated|according|reported|claimed"
+                       r"|a déclaré|a dit|a affirmé|a écrit|selon|d['’]après)\b", re.IGNORECASE)
 PROMPT_LINE_MAX_WORDS = 25
 
 
@@ -335,7 +376,59 @@ def is_appeal(paragraph: str) -> bool:
             and not _REPORTED.search(paragraph))
 
 
-_READER_ADDRESS = re.compile(r"\b(?:you|your|us|our|readers?)\b", re.IGNORECASE)
+_READER_ADDRESS = re.compile(r"\b(?:you|your|us|our|readers?|vous|votre|vos|nous|notre|nos|lecteurs|lectrices)\b",
+                             re.IGNORECASE)
+
+# Notices by their shape, not their wording: a disclaimer ("the views expressed ... are the
+# author's"), a copyright or reprint notice ("may not be redistributed without permission"),
+# a translator's credit ("Translated from the Russian by ...", "Traduit par ...").
+_NOTICE = re.compile(
+    r"\b(?:views?|opinions?|positions?)\b[^.!?]{0,80}\b(?:expressed|stated|exprimée?s?|expresadas?)\b"
+    r"|\bdo(?:es)? not necessarily (?:reflect|represent|share|endorse)\b|\bn['’]engagen?t que\b"
+    r"|\ball rights reserved\b|\btous droits réservés\b|\btodos los derechos\b|^\s*(?:©|\(c\)\s|copyright\b)"
+    r"|\b(?:may|must|can|should)\s?not be (?:re)?(?:produced|published|printed|distributed|posted|copied|used)\b"
+    r"|\bwithout (?:the )?(?:prior |express )?(?:written )?(?:permission|consent)\b"
+    r"|\breproduction (?:interdite|autorisée|totale|partielle)\b"
+    r"|\b(?:translated|traduit|traduite|traduction|traducido|traducción|übersetzt|übersetzung)\b[^.!?]{0,60}"
+    r"\b(?:by|from|par|de|du|des|por|von|aus)\b"
+    r"|^\s*(?:translation|traduction|traducción|übersetzung|proofreading|relecture)\s*:",
+    re.IGNORECASE,
+)
+# "Tags: Caspian, Sanctions, Energy security": a tag label, then a list of short items.
+_TAG_LINE = re.compile(
+    r"^\s*(?:tags?|tagged(?: with)?|topics?|keywords?|filed under|mots[- ]clés|thèmes|étiquettes|sujets|"
+    r"schlagwörter|etiquetas|temas)\s*:\s*(?P<items>.+)$",
+    re.IGNORECASE,
+)
+TAG_ITEM_MAX_WORDS = 4
+
+
+def is_tag_line(paragraph: str) -> bool:
+    match = _TAG_LINE.match(normalize_space(paragraph))
+    if not match or _SENTENCE_END.search(match.group("items")):
+        return False
+    items = [item for item in re.split(r"\s*[,;|•·]\s*", match.group("items")) if item]
+    return len(items) >= 2 and all(len(words(item)) <= TAG_ITEM_MAX_WORDS for item in items)
+NOTICE_MAX_WORDS = 60
+
+
+def is_notice(paragraph: str) -> bool:
+    """A disclaimer, a copyright or reprint notice or a translator's credit, by its shape."""
+    count = len(words(paragraph))
+    return 0 < count <= NOTICE_MAX_WORDS and bool(_NOTICE.search(paragraph)) and not _REPORTED.search(paragraph)
+
+
+_SPOKE = re.compile(r"[\"“”«»]|\b(?:said|says|told|according|a déclaré|a dit|selon)\b", re.IGNORECASE)
+
+
+def is_bio(paragraph: str, authors: Sequence[str]) -> bool:
+    """A note on the author: the paragraph opens with one of the page's authors' names and
+    tells about them ("Jane Doe is a researcher ...", "Jane Doe est chercheuse ..."), reporting no one."""
+    count = len(words(paragraph))
+    if not authors or not 0 < count <= NOTICE_MAX_WORDS or _SPOKE.search(paragraph):
+        return False  # ("writes" is a bio's word: "... and writes about the Caucasus")
+    opening = _fold(paragraph)
+    return any(name and opening.startswith(name + " ") for name in (_fold(a) for a in authors if len(words(a)) >= 2))
 
 
 def is_prompt(paragraph: str) -> bool:
@@ -346,7 +439,8 @@ def is_prompt(paragraph: str) -> bool:
 
 def remove_paragraph_furniture(paragraph_list: Sequence[str], authors: Sequence[str],
                                titles: frozenset[str] = frozenset()) -> list[str]:
-    """Datelines, bylines, titles of other articles and prompts, by shape.
+    """Datelines, bylines, titles of other articles, prompts and tag lines, by shape; in the
+    first and last three paragraphs also notes on the author and notices.
 
     The dateline is looked for at the start of the first paragraphs (a kicker or a
     date line may come before the text) and removed once.
@@ -361,11 +455,11 @@ def remove_paragraph_furniture(paragraph_list: Sequence[str], authors: Sequence[
             if not re.search(r"\w", paragraph):
                 continue
         edge = index < 3 or index >= len(paragraph_list) - 3
-        if edge and is_byline(paragraph, authors):
+        if edge and (is_byline(paragraph, authors) or is_bio(paragraph, authors) or is_notice(paragraph)):
             continue
         if titles and _fold(paragraph) in titles:
             continue
-        if is_prompt(paragraph):
+        if is_prompt(paragraph) or is_tag_line(paragraph):
             continue
         kept.append(paragraph)
     return kept

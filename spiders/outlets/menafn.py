@@ -53,7 +53,9 @@ OUTLET = Outlet(
     rules=(
         ExtractionRules(
             body_xpath=BODY_XPATH,  # (div#article_body / .article-body was attested nowhere)
-            prune_xpaths=('//*[contains(@class, "newedge-social-share")]', '//section[contains(@class, "related")]'),
+            # the provider's logo and name under the story (the port, id 31651544341): a credit, not text
+            prune_xpaths=('//*[contains(@class, "newedge-social-share")]', '//section[contains(@class, "related")]',
+                          f'//a[{_id("a_logo_anchor")}]'),
             # confirmed: title h1.main-entry-title, date span.entry-date (id 20346401423 and the port);
             # the served date format is not attested. Tags and category: the port's label ids (unverified).
             title_xpaths=(f'//div[{_id("div_story")}]//h1[{_cls("main-entry-title")}]', '//h1[contains(@class, "main-entry-title")]'),

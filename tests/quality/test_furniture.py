@@ -191,6 +191,14 @@ def _clean(body: str) -> list[str]:
     "<p>Keep reading: <a href='/army-advances-near-kharkiv/'>Army advances near Kharkiv as talks stall</a></p>",
     "<p>The night desk posts breaking updates first here. <a href='https://t.me/sf_news'>Telegram</a></p>",
     "<p>Get the evening digest on your phone <a href='https://wa.me/channel/x'>WhatsApp</a></p>",
+    "<p>Alerts before anyone else <a href='https://signal.group/#abc'>in our group</a></p>",
+    # a label without colon or bold before a list written as linked paragraphs
+    "<p>Further on this</p><p><a href='/army-advances-near-kharkiv/'>Army advances near Kharkiv</a></p>"
+    "<p><a href='https://southfront.press/oil-prices-climb-again/'>Oil prices climb again</a></p>",
+    # set-apart notices and an appeal in French
+    "<p><em>The opinions expressed here are the contributor's own.</em></p>",
+    "<p><em>Translated from the Spanish by the night desk.</em></p>",
+    "<p><strong>Soutenez notre travail : chaque don nous aide à rester libres.</strong></p>",
 ])
 def test_furniture_is_found_by_its_shape(furniture_html: str) -> None:
     assert _clean(f"<p>{TEXT}</p>{furniture_html}<p>{TEXT}</p>") == [TEXT, TEXT]
@@ -239,6 +247,34 @@ def test_a_prompt_without_its_link_goes_by_its_shape(paragraph: str, prompt: boo
     assert (remove_paragraph_furniture([TEXT, paragraph, TEXT], []) == [TEXT, TEXT]) is prompt
 
 
+def test_a_call_to_action_ends_in_a_link_to_a_page_that_is_no_article() -> None:
+    page = "https://www.globalresearch.ca/talks-resume-on-the-border/5800001"
+    box = "<p>Keep this site free to read.<br>It costs money to run.<br><a href='/donate-now'>Chip in</a></p>"
+    to_article = "<p>Keep this site free to read.<br><a href='/army-advances/5800000'>Army advances</a></p>"
+    for body, left in ((box, [TEXT, TEXT]), (to_article, [TEXT, TEXT])):
+        tree = lxml_html.fromstring(f"<html><body><div class='c'><p>{TEXT}</p>{body}<p>{TEXT}</p></div></body></html>")
+        remove_structural_furniture(tree, page, get_outlet("globalresearch", environ={}).is_article)
+        assert page_lines(tree) == left  # the second: a label and a link to another article
+    sentence = f"<p>{TEXT} The full list is on <a href='/documents'>the documents page</a></p>"
+    tree = lxml_html.fromstring(f"<html><body><div class='c'>{sentence}</div></body></html>")
+    remove_structural_furniture(tree, page, get_outlet("globalresearch", environ={}).is_article)
+    assert len(page_lines(tree)) == 1  # one line, no reader addressed: reporting that links a page
+
+
+@pytest.mark.parametrize(("paragraph", "furniture"), [
+    ("Tags: Donbass, Air defence, Black Sea", True),
+    ("Mots-clés : Iran | Irak | Énergie", True),
+    ("Lena Park is a reporter on the foreign desk and writes about the Caucasus.", True),
+    ("All rights reserved. Reprints only with the publisher's consent.", True),
+    ("This text may not be republished without written permission.", True),
+    ("Tags: the ministry published a long list of new sanctions on Monday.", False),
+    ("Lena Park said the talks would resume on Monday.", False),
+    ("The copyright dispute went to court on Monday, lawyers for both sides said.", False),
+])
+def test_tags_bios_and_notices_at_the_edges_go_by_their_shape(paragraph: str, furniture: bool) -> None:
+    assert (remove_paragraph_furniture([TEXT, TEXT, TEXT, paragraph], ["Lena Park"]) == [TEXT] * 3) is furniture
+
+
 def test_bylines_go_by_shape_or_by_the_authors_names() -> None:
     paragraphs = ["By Jane Doe and Omar Haddad", TEXT, "Lena Park", "By the numbers, the deal is a good one.", TEXT]
     assert remove_paragraph_furniture(paragraphs, ["Lena Park"]) == [TEXT, "By the numbers, the deal is a good one.", TEXT]
@@ -253,10 +289,13 @@ ARTICLE = "".join(f"<p>Paragraph {i} says what the ministry said about the talks
 def test_without_its_container_the_page_is_read_whole_and_says_so() -> None:
     """MENAFN's old table layout: no article container, the paragraphs in a layout table."""
     page = ("<html><head><title>Talks</title></head><body><table><tr><td class='side'><a href='/'>Home</a></td>"
-            f"<td><p>(MENAFN) {TEXT}</p>{ARTICLE}</td></tr></table></body></html>")
+            f"<td><p>(MENAFN) {TEXT}</p>{ARTICLE}</td></tr></table>"
+            "<a id='ContentPlaceHolder1_a_logo_anchor' href='/source/Wire'><img src='/l.png'><h2>Gulf Wire Desk</h2></a>"
+            "</body></html>")
     article = extract_html(page, "https://menafn.com/1109300001/Talks-Resume")
     assert article.extraction_step == STEP_PAGE and not article.container_matched
     assert article.text.startswith(TEXT) and "(MENAFN)" not in article.text
+    assert "Gulf Wire Desk" not in article.text  # the provider's name under its logo is no text
     assert "Paragraph 5 says" in article.text.split("\n\n")[-1]  # one paragraph per <p>, not one table row
 
 
