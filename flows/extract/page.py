@@ -48,7 +48,7 @@ STEP_PAGE = "page"  # trafilatura over the whole pruned page (the container was 
 STEP_GENERIC = "generic"  # the generic settings (also the only step for hosts without rules)
 # Changes whenever a change here can change a record's text or metadata; with the rules
 # version and the learned-furniture version it identifies what produced a record.
-EXTRACTOR_REVISION = 6
+EXTRACTOR_REVISION = 7
 EXTRACTOR_VERSION = f"{EXTRACTOR_REVISION}+trafilatura-{trafilatura.__version__}+htmldate-{htmldate.__version__}"
 
 # Generic path: trafilatura's favor_precision output, unless it drops more than this many

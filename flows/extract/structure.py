@@ -199,11 +199,12 @@ def remove_structural_furniture(root: etree._Element, page_url: str,
             if count <= CAPTION_MAX_WORDS:  # a wrapper named "...copyright..." may hold more than a credit
                 removed.captions += count
                 _drop(element)
-    for element in list(root.iter(*_CAPTION_BLOCK)):
-        if element.getparent() is None or not _leafish(element):
-            continue
-        text = _text(element)
-        if _looks_like_caption(element, text):
+    # (decided on the page as it is, then dropped: a caption gone must not put the next line
+    # beside the image, and the next, down the text)
+    captions = [(element, text) for element in root.iter(*_CAPTION_BLOCK)
+                if _leafish(element) and _looks_like_caption(element, text := _text(element))]
+    for element, text in captions:
+        if element.getparent() is not None:
             removed.captions += len(words(text))
             _drop(element)
 
@@ -263,11 +264,13 @@ def _is_call_to_action(element: etree._Element, text: str, page_url: str,
         return False
     href = last.get("href", "")
     target = urljoin(page_url, href.strip())
-    if _host(target, page_url) != _host(page_url, page_url) or is_article(target):
+    if _host(target, page_url) != _host(page_url, page_url):
         return False
     path = urlsplit(target).path.strip("/")
     if not path:
         return False  # the home page: a site's name as a link, not a call
+    if is_article(target):  # (a site whose pages all look like articles: "/support-us/" on WordPress)
+        return element.find("br") is not None and bool(_FUNDING.search(text))
     return bool(_READER_ADDRESS.search(text)) or element.find("br") is not None
 
 
@@ -286,7 +289,7 @@ def _is_set_apart(element: etree._Element, text: str) -> bool:
     return bool(re.search(r"\w", "".join(inside))) and not re.search(r"\w", "".join(outside))
 
 
-_SET_APART = frozenset("strong b em i".split())
+_SET_APART = frozenset("strong b em i small".split())  # (small: the fine print of notices)
 APPEAL_MAX_WORDS = 60
 
 
@@ -369,14 +372,30 @@ PROMPT_LINE_MAX_WORDS = 25
 
 def is_appeal(paragraph: str) -> bool:
     """A line addressed to the reader about the outlet itself (an appeal, a note to readers),
-    or a service (a newsletter, e-mail, a messenger), not reporting: it says "you", "us"/"our"
-    or "readers", or names the service, and quotes or reports no one."""
+    or a service (a newsletter, e-mail, a messenger), or about its funding, not reporting: it
+    says "you", "we"/"us"/"our" or "readers", or names the service or the funding, and quotes
+    or reports no one. A question that names no service is no appeal: set apart, it is an
+    interviewer's ("What do you make of ...?")."""
     count = len(words(paragraph))
-    return (0 < count <= APPEAL_MAX_WORDS and bool(_READER_ADDRESS.search(paragraph) or _SERVICE.search(paragraph))
-            and not _REPORTED.search(paragraph))
+    if not 0 < count <= APPEAL_MAX_WORDS or _REPORTED.search(paragraph):
+        return False
+    service = _SERVICE.search(paragraph)
+    if paragraph.rstrip().endswith("?") and not service:
+        return False
+    return bool(service or _READER_ADDRESS.search(paragraph) or _FUNDING.search(paragraph))
 
 
-_READER_ADDRESS = re.compile(r"\b(?:you|your|us|our|readers?|vous|votre|vos|nous|notre|nos|lecteurs|lectrices)\b",
+# What an appeal asks for: money, members, sharing. A closed list, like the services'.
+_FUNDING = re.compile(
+    r"\b(?:donat(?:e|es|ed|ing|ion|ions)|donors?|crowd-?fund\w*|fund(?:-| )?(?:drive|raiser|raising)|fundrais\w*|"
+    r"funded by (?:its|our|their) (?:readers|audience|members)|sponsors?|patrons?|backers?|supporters?|"
+    r"support (?:us|our work|independent)|dons?|faire un don|soutenir|soutenez|financ(?:é|ement)s? par ses lecteurs|"
+    r"campagne de (?:dons|financement)|abonnés?|spenden?|donaciones?)\b",
+    re.IGNORECASE,
+)
+
+
+_READER_ADDRESS = re.compile(r"\b(?:you|your|we|us|our|readers?|vous|votre|vos|nous|notre|nos|lecteurs|lectrices)\b",
                              re.IGNORECASE)
 
 # Notices by their shape, not their wording: a disclaimer ("the views expressed ... are the
@@ -385,6 +404,9 @@ _READER_ADDRESS = re.compile(r"\b(?:you|your|us|our|readers?|vous|votre|vos|nous
 _NOTICE = re.compile(
     r"\b(?:views?|opinions?|positions?)\b[^.!?]{0,80}\b(?:expressed|stated|exprimée?s?|expresadas?)\b"
     r"|\bdo(?:es)? not necessarily (?:reflect|represent|share|endorse)\b|\bn['’]engagen?t que\b"
+    r"|\b(?:reflect|represent|express)\b[^.!?]{0,40}\b(?:of )?(?:their|the|its) (?:own )?(?:authors?|writers?|contributors?)\b"
+    r"|\beditorial (?:stance|line|policy|position|board|view)s?\b[^.!?]{0,40}\b(?:differ|may|not|necessarily)\b"
+    r"|\b(?:is|are) (?:solely|entirely|fully) responsible for\b|\bligne éditoriale\b"
     r"|\ball rights reserved\b|\btous droits réservés\b|\btodos los derechos\b|^\s*(?:©|\(c\)\s|copyright\b)"
     r"|\b(?:may|must|can|should)\s?not be (?:re)?(?:produced|published|printed|distributed|posted|copied|used)\b"
     r"|\bwithout (?:the )?(?:prior |express )?(?:written )?(?:permission|consent)\b"
@@ -433,8 +455,17 @@ def is_bio(paragraph: str, authors: Sequence[str]) -> bool:
 
 def is_prompt(paragraph: str) -> bool:
     count = len(words(paragraph))
-    return (0 < count <= PROMPT_LINE_MAX_WORDS and bool(_SERVICE.search(paragraph))
-            and bool(_READER.search(paragraph)) and not _REPORTED.search(paragraph))
+    if not 0 < count <= PROMPT_LINE_MAX_WORDS or _REPORTED.search(paragraph):
+        return False
+    if count <= SHARE_MAX_WORDS and _SHARE.search(paragraph):
+        return True
+    return bool(_SERVICE.search(paragraph)) and bool(_READER.search(paragraph))
+
+
+# "Share this article", "Partagez cet article": a short line asking to pass the page on.
+_SHARE = re.compile(r"\b(?:share|partagez|partager|teilen|comparte|compartir)\b[^.!?]{0,30}"
+                    r"\b(?:article|story|stories|post|page|texte|artikel|artículo)\b", re.IGNORECASE)
+SHARE_MAX_WORDS = 12
 
 
 def remove_paragraph_furniture(paragraph_list: Sequence[str], authors: Sequence[str],

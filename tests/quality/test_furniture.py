@@ -199,6 +199,11 @@ def _clean(body: str) -> list[str]:
     "<p><em>The opinions expressed here are the contributor's own.</em></p>",
     "<p><em>Translated from the Spanish by the night desk.</em></p>",
     "<p><strong>Soutenez notre travail : chaque don nous aide à rester libres.</strong></p>",
+    "<p><small>Columns speak for their writers; the editorial board's view may differ.</small></p>",
+    "<p><strong>Spring appeal: 40 more monthly donors keep the site running.</strong></p>",
+    # a box of lines asking for money, ending in a link to a page shaped like an article
+    "<p>This outlet has no owner but its readers.<br>Monthly donations: 60% of the goal.<br>"
+    "<a href='/donate/'>Chip in</a></p>",
 ])
 def test_furniture_is_found_by_its_shape(furniture_html: str) -> None:
     assert _clean(f"<p>{TEXT}</p>{furniture_html}<p>{TEXT}</p>") == [TEXT, TEXT]
@@ -220,6 +225,17 @@ def test_article_text_with_the_same_words_stays(body_html: str) -> None:
     assert _clean(body_html) == page_lines(lxml_html.fromstring(f"<div>{body_html}</div>"))
 
 
+@pytest.mark.parametrize("body_html", [
+    # an interviewer's question set in bold
+    "<p><strong>What do you make of the new sanctions on the ports?</strong></p>",
+    # short lines after an image and its caption: only the caption goes
+    "<p>Version notes</p><p>Faster maps</p>",
+])
+def test_a_caption_or_an_appeal_takes_no_article_text_with_it(body_html: str) -> None:
+    image = "<p><img src='/a.jpg'></p><p><em>Delegates outside the hall</em></p>"
+    assert _clean(f"<p>{TEXT}</p>{image}{body_html}") == [TEXT, *page_lines(lxml_html.fromstring(f"<div>{body_html}</div>"))]
+
+
 @pytest.mark.parametrize(("paragraph", "left"), [
     ("(MENAFN) The talks ended without a deal.", "The talks ended without a deal."),
     ("(MENAFN- Kuwait News Agency (KUNA)) The talks ended.", "The talks ended."),
@@ -236,6 +252,9 @@ def test_a_dateline_is_found_by_its_shape(paragraph: str, left: str) -> None:
 @pytest.mark.parametrize(("paragraph", "prompt"), [
     ("Our night desk now posts its first updates on Telegram.", True),
     ("The morning digest lands in your inbox at seven; leave whenever you like.", True),
+    ("Share this story with a friend", True),
+    ("Partagez ce texte autour de vous", True),
+    ("Shares of the company fell after the story ran on Monday.", False),
     ("Russia threatened to block Telegram after the leaks, Roskomnadzor said.", False),
     ("Follow-up talks on Telegram's legal status are due next week.", False),
     ("Trump wrote on Twitter: \"We will win this trade war.\"", False),
