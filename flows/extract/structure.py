@@ -362,8 +362,11 @@ _SERVICE = re.compile(
     r"e-?mails?|(?:un)?subscri(?:be|bing|ption)s?|infolettres?|lettre d['’]information|courriels?|abonnez|abonnement)\b",
     re.IGNORECASE,
 )
-# The reader addressed, in English and in French (Mondialisation's language).
-_READER = re.compile(r"\b(?:you|your|us|our|we|vous|votre|vos|nous|notre|nos)\b", re.IGNORECASE)
+# The reader addressed, in English and in French (Mondialisation's language); an appeal may
+# also name the readers themselves (``_READER_ADDRESS``).
+_READER_WORDS = "you|your|we|us|our|vous|votre|vos|nous|notre|nos"
+_READER = re.compile(rf"\b(?:{_READER_WORDS})\b", re.IGNORECASE)
+_READER_ADDRESS = re.compile(rf"\b(?:{_READER_WORDS}|readers?|lecteurs|lectrices)\b", re.IGNORECASE)
 # Reporting is not a prompt: a quotation, or a line that says who said or posted what.
 _REPORTED = re.compile(r"[\"“”«»]|\b(?:said|says|wrote|writes|told|tweeted|posted|stated|according|reported|claimed"
                        r"|a déclaré|a dit|a affirmé|a écrit|selon|d['’]après)\b", re.IGNORECASE)
@@ -385,7 +388,7 @@ def is_appeal(paragraph: str) -> bool:
     return bool(service or _READER_ADDRESS.search(paragraph) or _FUNDING.search(paragraph))
 
 
-# What an appeal asks for: money, members, sharing. A closed list, like the services'.
+# What an appeal asks for: money, backing. A closed list, like the services.
 _FUNDING = re.compile(
     r"\b(?:donat(?:e|es|ing|ion|ions)|crowd-?fund\w*|fund(?:-| )?(?:drive|raiser)s?|fundrais\w*|"
     r"funded by (?:its|our|their) (?:readers|audience|members)|support (?:us|our work|independent \w+)|"
@@ -394,9 +397,6 @@ _FUNDING = re.compile(
     re.IGNORECASE,
 )  # (not "donors", "sponsors", "supporters": a bold subheading may say "Donors pledge $2bn")
 
-
-_READER_ADDRESS = re.compile(r"\b(?:you|your|we|us|our|readers?|vous|votre|vos|nous|notre|nos|lecteurs|lectrices)\b",
-                             re.IGNORECASE)
 
 # Notices by their shape, not their wording: a disclaimer ("the views expressed ... are the
 # author's"), a copyright or reprint notice ("may not be redistributed without permission"),
@@ -431,6 +431,8 @@ def is_tag_line(paragraph: str) -> bool:
         return False
     items = [item for item in re.split(r"\s*[,;|•·]\s*", match.group("items")) if item]
     return len(items) >= 2 and all(len(words(item)) <= TAG_ITEM_MAX_WORDS for item in items)
+
+
 NOTICE_MAX_WORDS = 60
 
 
